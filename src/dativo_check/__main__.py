@@ -1,0 +1,3 @@
+from dativo_check.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,203 @@
+"""Configuration: read once from `.dativo-check.yaml` or `[tool.dativo-check]` in `pyproject.toml`, then frozen."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from dativo_check.contract.loader import Limits
+from dativo_check.errors import ConfigError
+from dativo_check.model import Level
+
+CONFIG_FILES = (".dativo-check.yaml", ".dativo-check.yml")
+
+CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
+SENSITIVE = ("confidential", "restricted")
+PII_PATTERNS = (
+    r"e_?mail", r"phone", r"mobile", r"^(first|last|middle|full|given|family|sur)_?name$", r"^name$",
+    r"address", r"street", r"postal_?code|zip_?code", r"birth|^dob$", r"ssn|social_security", r"passport",
+    r"national_?id|tax_?id", r"ip_?address", r"iban|card_?number|account_?number",
+)
+
+
+@dataclass(frozen=True)
+class ProfileSettings:
+    """The Dativo profile: which classification levels exist, which count as sensitive, what looks like PII."""
+
+    enabled: bool = True
+    classifications: tuple[str, ...] = CLASSIFICATIONS
+    sensitive: tuple[str, ...] = SENSITIVE
+    pii_patterns: tuple[str, ...] = PII_PATTERNS
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    source: Path | None = None
+    paths: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    strict: bool = False
+    profile: ProfileSettings = ProfileSettings()
+    rule_levels: Mapping[str, Level] = field(default_factory=lambda: MappingProxyType({}))
+    limits: Limits = Limits()
+
+    def level_for(self, rule_id: str, default: Level) -> Level:
+        return self.rule_levels.get(rule_id, default)
+
+    def with_options(self, strict: bool | None = None, profile: bool | None = None) -> Config:
+        """Command-line flags win over the file."""
+        changed = self
+        if strict is not None:
+            changed = dataclasses.replace(changed, strict=strict)
+        if profile is not None:
+            changed = dataclasses.replace(changed, profile=dataclasses.replace(changed.profile, enabled=profile))
+        return changed
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder, from `start` upwards, that holds a configuration file or `.git`; else `start`."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if any((folder / name).is_file() for name in CONFIG_FILES) or (folder / ".git").exists():
+            return folder
+        if (folder / "pyproject.toml").is_file() and _pyproject_section(folder / "pyproject.toml") is not None:
+            return folder
+    return start
+
+
+def load_config(start: Path | None = None, explicit: Path | None = None) -> Config:
+    """Read the configuration that applies to `start` (default: the working directory)."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: configuration file not found")
+        data, locate = _read(explicit)
+        return _build(data, locate, explicit, explicit.resolve().parent)
+    root = find_root(start or Path.cwd())
+    for name in CONFIG_FILES:
+        candidate = root / name
+        if candidate.is_file():
+            data, locate = _read(candidate)
+            return _build(data, locate, candidate, root)
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        section = _pyproject_section(pyproject)
+        if section is not None:
+            return _build(section, lambda pointer: None, pyproject, root)
+    return Config(root=root)
+
+
+def _read(path: Path) -> tuple[Any, Any]:
+    if path.suffix == ".toml":
+        section = _pyproject_section(path)
+        if section is None:
+            raise ConfigError(f"{path}: no [tool.dativo-check] section")
+        return section, lambda pointer: None
+    from dativo_check.contract.loader import load_path
+
+    result = load_path(path)
+    if result.document is None or any(f.level is Level.ERROR for f in result.findings):
+        first = result.findings[0]
+        raise ConfigError(f"{first.location}: {first.message}")
+    document = result.document
+    return document.data, lambda pointer: document.locate(pointer, at_key=True)
+
+
+def _pyproject_section(path: Path) -> dict | None:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as handle:
+            document = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read TOML: {error}") from None
+    section = document.get("tool", {}).get("dativo-check")
+    return section if isinstance(section, dict) else None
+
+
+def _build(data: Any, locate: Any, source: Path, root: Path) -> Config:
+    _check_against_schema(data, locate, source)
+    profile_data = data.get("profile", True)
+    if isinstance(profile_data, bool):
+        profile = ProfileSettings(enabled=profile_data)
+    else:
+        profile = ProfileSettings(
+            enabled=profile_data.get("enabled", True),
+            classifications=tuple(profile_data.get("classifications", CLASSIFICATIONS)),
+            sensitive=tuple(profile_data.get("sensitive", SENSITIVE)),
+            pii_patterns=tuple(profile_data.get("pii-patterns", PII_PATTERNS)),
+        )
+        unknown = [level for level in profile.sensitive if level not in profile.classifications]
+        if unknown:
+            raise ConfigError(f"{_where(source, locate, '/profile/sensitive')}: sensitive level {unknown[0]!r} "
+                              "is not among profile.classifications")
+    limits_data = data.get("limits", {})
+    limits = Limits(
+        max_file_size=limits_data.get("max-file-size", Limits.max_file_size),
+        max_depth=limits_data.get("max-depth", Limits.max_depth),
+        max_alias_nodes=limits_data.get("max-alias-nodes", Limits.max_alias_nodes),
+    )
+    return Config(
+        root=root,
+        source=source,
+        paths=tuple(data.get("paths", ())),
+        exclude=tuple(data.get("exclude", ())),
+        strict=data.get("strict", False),
+        profile=profile,
+        rule_levels=MappingProxyType(_rule_levels(data.get("rules", {}), locate, source)),
+        limits=limits,
+    )
+
+
+def _rule_levels(rules: Mapping[str, Any], locate: Any, source: Path) -> dict[str, Level]:
+    from dativo_check import catalog
+
+    known = catalog.rules_by_id()
+    levels: dict[str, Level] = {}
+    for rule_id, setting in rules.items():
+        where = _where(source, locate, f"/rules/{rule_id}")
+        if rule_id not in known:
+            import difflib
+
+            close = difflib.get_close_matches(rule_id, list(known), n=1)
+            suggestion = f"; did you mean {close[0]!r}?" if close else "; `dativo-check rules` lists them"
+            raise ConfigError(f"{where}: unknown rule id {rule_id!r}{suggestion}")
+        level = Level(setting["level"] if isinstance(setting, dict) else setting)
+        if known[rule_id].fatal and level is not Level.ERROR:
+            raise ConfigError(f"{where}: {rule_id} stops a file from being checked, so it is always an error")
+        levels[rule_id] = level
+    return levels
+
+
+def _check_against_schema(data: Any, locate: Any, source: Path) -> None:
+    from dativo_check import resources, schema_errors
+
+    validator = _config_validator()
+    found = schema_errors.problems(validator.iter_errors(data),
+                                   schema_errors.vocabulary_of(resources.load_json_schema("config.schema.json")))
+    if found:
+        lines = []
+        for problem in found:
+            hint = f" ({problem.hint})" if problem.hint else ""
+            lines.append(f"{_where(source, locate, problem.pointer)}: {problem.message}{hint}")
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines))
+
+
+def _config_validator() -> Any:
+    import jsonschema_rs
+
+    from dativo_check import resources
+
+    return jsonschema_rs.Draft201909Validator(resources.load_json_schema("config.schema.json"))
+
+
+def _where(source: Path, locate: Any, pointer: str) -> str:
+    position = locate(pointer)
+    display = os.path.relpath(source) if source.is_absolute() else str(source)
+    return f"{display}:{position[0]}:{position[1]}" if position else f"{display} [{pointer or '/'}]"

@@ -1,0 +1,1 @@
+"""Loading contracts: safe YAML, typed views, discovery in a repository, legacy migration."""

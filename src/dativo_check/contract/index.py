@@ -1,0 +1,101 @@
+"""What the repository holds beyond the files being checked: contract ids, and the contracts they name.
+
+Checking one staged file must still know whether its id is taken and whether the contracts it references exist.
+The index scans the repository's contract files cheaply (a text search for `id:`), and parses a file only when a
+rule asks for that contract.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable
+
+from dativo_check.config import Config
+from dativo_check.contract.model import Contract
+
+_ID_LINE = re.compile(rb"^id:[ \t]*[\"']?([^\"'#\r\n]+?)[\"']?[ \t]*(?:#[^\r\n]*)?\r?$", re.MULTILINE)
+_VERSION_LINE = re.compile(rb"^version:[ \t]*[\"']?([^\"'#\r\n]+?)[\"']?[ \t]*(?:#[^\r\n]*)?\r?$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    id: str
+    version: str | None
+    file: str
+
+
+class ContractIndex:
+    """Contracts by id: those loaded for this run, and (when `config` is given) every other one in the repository."""
+
+    def __init__(self, loaded: Iterable[Contract], config: Config | None = None) -> None:
+        self._loaded: dict[str, list[Contract]] = {}
+        for contract in loaded:
+            if contract.id:
+                self._loaded.setdefault(contract.id, []).append(contract)
+        self._config = config
+        self._parsed: dict[str, Contract | None] = {}
+
+    @cached_property
+    def entries(self) -> tuple[IndexEntry, ...]:
+        """Every contract of the run and of the repository, by a cheap scan of the files."""
+        seen = {contract.file for group in self._loaded.values() for contract in group}
+        found = [IndexEntry(contract.id, contract.version, contract.file)
+                 for group in self._loaded.values() for contract in group]
+        if self._config is not None:
+            from dativo_check.contract.discover import discover
+
+            for relative in discover(self._config):
+                if relative in seen:
+                    continue
+                entry = _scan(self._config.root / relative, relative, self._config.limits.max_file_size)
+                if entry is not None:
+                    found.append(entry)
+        return tuple(found)
+
+    def ids(self) -> list[str]:
+        return sorted({entry.id for entry in self.entries})
+
+    def files_with_id(self, contract_id: str) -> list[IndexEntry]:
+        return [entry for entry in self.entries if entry.id == contract_id]
+
+    def contract(self, contract_id: str) -> Contract | None:
+        """The contract with this id, preferring one loaded for this run, else the newest version in the repo."""
+        if contract_id in self._loaded:
+            return max(self._loaded[contract_id], key=lambda c: _version_key(c.version))
+        if contract_id not in self._parsed:
+            self._parsed[contract_id] = self._load(contract_id)
+        return self._parsed[contract_id]
+
+    def _load(self, contract_id: str) -> Contract | None:
+        if self._config is None:
+            return None
+        from dativo_check.contract.loader import load_path
+
+        candidates = sorted(self.files_with_id(contract_id), key=lambda e: _version_key(e.version), reverse=True)
+        for entry in candidates:
+            result = load_path(self._config.root / entry.file, entry.file, self._config.limits)
+            if result.document is not None:
+                return Contract(result.document)
+        return None
+
+
+def _scan(path: Path, relative: str, limit: int) -> IndexEntry | None:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(limit)
+    except OSError:
+        return None
+    match = _ID_LINE.search(raw)
+    if match is None:
+        return None
+    version = _VERSION_LINE.search(raw)
+    return IndexEntry(match.group(1).decode("utf-8", "replace").strip(),
+                      version.group(1).decode("utf-8", "replace").strip() if version else None, relative)
+
+
+def _version_key(version: str | None) -> tuple:
+    parts = (version or "").split("-")[0].split(".")
+    return tuple(int(part) if part.isdigit() else -1 for part in parts)

@@ -1,0 +1,42 @@
+"""GitHub Actions workflow commands (`::error file=...,line=...::message`), escaped per the runner's rules."""
+
+from __future__ import annotations
+
+from dativo_check.report import Report
+
+_COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(level: str, message: str, file: str | None = None, line: int | None = None,
+               column: int | None = None, title: str | None = None) -> str:
+    properties = []
+    if file:
+        properties.append(f"file={escape_property(file)}")
+    if line:
+        properties.append(f"line={line}")
+    if column:
+        properties.append(f"col={column}")
+    if title:
+        properties.append(f"title={escape_property(title)}")
+    head = _COMMANDS.get(level, "notice")
+    return f"::{head} {','.join(properties)}::{escape_data(message)}" if properties else f"::{head}::{escape_data(message)}"
+
+
+def render(report: Report, color: bool = False) -> str:
+    out = []
+    for finding in report.findings:
+        message = finding.message + (f"; {finding.hint}" if finding.hint else "")
+        out.append(annotation(finding.level.value, message, finding.file, finding.line, finding.column,
+                              f"dativo-check {finding.rule}"))
+    summary = report.summary
+    out.append(f"dativo-check: {summary['errors']} error(s), {summary['warnings']} warning(s) "
+               f"in {len(report.files)} file(s)")
+    return "\n".join(out) + "\n"

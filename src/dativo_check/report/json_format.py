@@ -1,0 +1,24 @@
+"""Machine-readable output; the shape is documented in docs/json-output.md."""
+
+from __future__ import annotations
+
+import json
+
+from dativo_check import __version__
+from dativo_check.report import Report
+
+
+def to_dict(report: Report) -> dict:
+    summary = report.summary
+    return {
+        "tool": "dativo-check",
+        "version": __version__,
+        "command": report.command,
+        "files": len(report.files),
+        "findings": [finding.to_dict() for finding in report.findings],
+        "summary": {"errors": summary["errors"], "warnings": summary["warnings"], "infos": summary["infos"]},
+    }
+
+
+def render(report: Report, color: bool = False) -> str:
+    return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,80 @@
+"""SARIF 2.1.0 for GitHub code scanning: stable rule ids, rule metadata, relative artifact locations."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from dativo_check import __version__
+from dativo_check.report import Report
+
+_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_HOME = "https://github.com/dativo-io/dativo-check"
+
+
+def to_dict(report: Report) -> dict:
+    from dativo_check.catalog import all_rules
+
+    rules = all_rules()
+    index = {rule.id: position for position, rule in enumerate(rules)}
+    results = []
+    for finding in report.findings:
+        result = {
+            "ruleId": finding.rule,
+            "ruleIndex": index.get(finding.rule, -1),
+            "level": _LEVELS.get(finding.level.value, "note"),
+            "message": {"text": finding.message + (f" ({finding.hint})" if finding.hint else "")},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": finding.file, "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": finding.line or 1, "startColumn": finding.column or 1},
+                },
+            }],
+            "partialFingerprints": {"dativoFindingHash/v1": _fingerprint(finding)},
+        }
+        if finding.path:
+            result["properties"] = {"jsonPointer": finding.path}
+        if result["ruleIndex"] < 0:
+            del result["ruleIndex"]
+        results.append(result)
+    return {
+        "$schema": _SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "dativo-check",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": _HOME,
+                "rules": [_rule(rule) for rule in rules],
+            }},
+            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The repository root."}}},
+            "results": results,
+        }],
+    }
+
+
+def _rule(rule) -> dict:
+    markdown = (f"{rule.explanation}\n\nPassing example:\n\n```yaml\n{rule.passing}```\n\n"
+                f"Failing example:\n\n```yaml\n{rule.failing}```\n")
+    return {
+        "id": rule.id,
+        "name": "".join(part.capitalize() for part in rule.id.split("-")),
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.explanation},
+        "help": {"text": rule.explanation, "markdown": markdown},
+        "helpUri": f"{_HOME}/blob/main/docs/rules.md#{rule.id}",
+        "defaultConfiguration": {"level": _LEVELS[rule.level.value] if rule.level.value in _LEVELS else "none"},
+        "properties": {"tags": [rule.stage, rule.category]},
+    }
+
+
+def _fingerprint(finding) -> str:
+    """Stable across line moves: the rule, the file, the JSON pointer and the message."""
+    text = "\0".join((finding.rule, finding.file, finding.path, finding.message))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def render(report: Report, color: bool = False) -> str:
+    return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
