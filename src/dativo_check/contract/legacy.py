@@ -8,8 +8,10 @@ NESTED = "nested"
 NESTED_GOVERNANCE = "nested-governance"
 FLAT = "flat"
 
+# Keys the ODCS root rejects but Dativo's "ODCS-like" files used; any one of them marks a flat legacy file.
 _FLAT_ONLY_KEYS = frozenset({
     "compliance", "data_quality", "change_management", "finops", "target", "source_type", "object", "$schema",
+    "governance", "lineage", "audit", "dbt", "data_product", "source",
 })
 
 
@@ -17,11 +19,16 @@ def legacy_shape(data: Mapping[str, Any]) -> str | None:
     """Which legacy shape a document has, or None for anything else (an ODCS contract, or not a Dativo file)."""
     asset = data.get("asset")
     if isinstance(asset, dict):
+        # The original shape already let governance carry classification and retention; the later one moved the
+        # cost centre there from finops and added lineage and audit blocks.
         governance = asset.get("governance")
-        folded = isinstance(governance, dict) and any(
-            key in governance for key in ("cost_center", "retention_days", "classification"))
+        folded = isinstance(governance, dict) and "cost_center" in governance
         return NESTED_GOVERNANCE if folded or "lineage" in asset or "audit" in asset else NESTED
-    if _FLAT_ONLY_KEYS & set(data) or isinstance(data.get("team"), dict) and "owner" in data["team"]:
+    if _FLAT_ONLY_KEYS & set(data):
+        return FLAT
+    if isinstance(data.get("apiVersion"), str) and data.get("kind") == "DataContract":
+        return None  # a contract whose only fault is a team mapping or a column list is told so by the schema
+    if isinstance(data.get("team"), dict) and "owner" in data["team"]:
         return FLAT
     schema = data.get("schema")
     if isinstance(schema, dict) and "fields" in schema:
@@ -30,3 +37,8 @@ def legacy_shape(data: Mapping[str, Any]) -> str | None:
             isinstance(item, dict) and "type" in item and "properties" not in item for item in schema):
         return FLAT
     return None
+
+
+def asset_pointer(shape: str) -> str:
+    """The JSON pointer of the mapping that holds the asset's keys: `/asset` in the nested shapes, the root else."""
+    return "" if shape == FLAT else "/asset"
