@@ -62,11 +62,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="convert legacy Dativo asset files into ODCS v3.0.2 contracts",
                                   description="Convert legacy Dativo asset files into ODCS v3.0.2 contracts. "
-                                              "Without --write or --out, prints the converted contract.")
+                                              "Without --write or --out, prints the converted contracts (each "
+                                              "after a `# --- FILE` line when there are several); notes go to "
+                                              "stderr. See docs/migration.md.")
     migrate.add_argument("files", nargs="+", metavar="FILE")
     target = migrate.add_mutually_exclusive_group()
     target.add_argument("--write", action="store_true", help="replace each file with its converted contract")
-    target.add_argument("--out", type=Path, metavar="DIR", help="write converted contracts into DIR")
+    target.add_argument("--out", type=Path, metavar="DIR",
+                        help="write converted contracts into DIR/<source>/vMAJOR.MINOR/<object>.yaml")
+    migrate.add_argument("--force", action="store_true",
+                         help="with --out, overwrite existing files whose content differs")
     _common(migrate)
     migrate.set_defaults(handler=_migrate)
     return parser
@@ -175,6 +180,23 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from dativo_check.contract.migrate import run_migration
+    from dativo_check.contract.migrate import migrate_files
+    from dativo_check.report import Report, renderer
 
-    return run_migration(args.files, write=args.write, out=args.out, config=_config(args))
+    if args.force and args.out is None:
+        raise UsageError("--force only applies to --out DIR")
+    _require_existing(args.files)
+    results = migrate_files(args.files, _config(args), write=args.write, out=args.out, force=args.force)
+    headed = len(results) > 1
+    for result in results:
+        if result.written is not None:
+            print(f"{result.file}: migrated to {result.written}", file=sys.stderr)
+        elif result.text is not None and not args.write and args.out is None:
+            sys.stdout.write((f"# --- {result.file}\n" if headed else "") + result.text)
+    findings = tuple(finding for result in results for finding in result.findings)
+    if findings:
+        sys.stderr.write(renderer("text")(Report("migrate", tuple(result.file for result in results), findings)))
+    migrated = sum(result.ok for result in results)
+    if migrated == len(results):
+        return EXIT_OK
+    return EXIT_FINDINGS if migrated else EXIT_ERROR

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 from dativo_check.contract.loader import Limits
 from dativo_check.errors import ConfigError
-from dativo_check.model import Level
+from dativo_check.model import Bump, Level
 
 CONFIG_FILES = (".dativo-check.yaml", ".dativo-check.yml")
 
@@ -36,6 +36,19 @@ class ProfileSettings:
 
 
 @dataclass(frozen=True)
+class AllowlistEntry:
+    """One accepted change: its stable id, why it is accepted and until when."""
+
+    id: str
+    reason: str
+    expires: str
+    line: int | None = None
+
+    def expired(self, today: str) -> bool:
+        return self.expires < today
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     source: Path | None = None
@@ -44,10 +57,23 @@ class Config:
     strict: bool = False
     profile: ProfileSettings = ProfileSettings()
     rule_levels: Mapping[str, Level] = field(default_factory=lambda: MappingProxyType({}))
+    rule_bumps: Mapping[str, Bump] = field(default_factory=lambda: MappingProxyType({}))
     limits: Limits = Limits()
+    compat: str = "forward"
+    allowlist: tuple[AllowlistEntry, ...] = ()
 
     def level_for(self, rule_id: str, default: Level) -> Level:
         return self.rule_levels.get(rule_id, default)
+
+    @property
+    def display_source(self) -> str:
+        """The configuration file as findings name it."""
+        if self.source is None:
+            return ".dativo-check.yaml"
+        try:
+            return self.source.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(self.source)
 
     def with_options(self, strict: bool | None = None, profile: bool | None = None) -> Config:
         """Command-line flags win over the file."""
@@ -118,7 +144,20 @@ def _pyproject_section(path: Path) -> dict | None:
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: cannot read TOML: {error}") from None
     section = document.get("tool", {}).get("dativo-check")
-    return section if isinstance(section, dict) else None
+    return _plain(section) if isinstance(section, dict) else None
+
+
+def _plain(value: Any) -> Any:
+    """TOML dates and times as the ISO text YAML configuration would give."""
+    import datetime
+
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return value
 
 
 def _build(data: Any, locate: Any, source: Path, root: Path) -> Config:
@@ -143,6 +182,7 @@ def _build(data: Any, locate: Any, source: Path, root: Path) -> Config:
         max_depth=limits_data.get("max-depth", Limits.max_depth),
         max_alias_nodes=limits_data.get("max-alias-nodes", Limits.max_alias_nodes),
     )
+    levels, bumps = _rule_settings(data.get("rules", {}), locate, source)
     return Config(
         root=root,
         source=source,
@@ -150,16 +190,22 @@ def _build(data: Any, locate: Any, source: Path, root: Path) -> Config:
         exclude=tuple(data.get("exclude", ())),
         strict=data.get("strict", False),
         profile=profile,
-        rule_levels=MappingProxyType(_rule_levels(data.get("rules", {}), locate, source)),
+        rule_levels=MappingProxyType(levels),
+        rule_bumps=MappingProxyType(bumps),
         limits=limits,
+        compat=data.get("compat", "forward"),
+        allowlist=tuple(
+            AllowlistEntry(entry["id"], entry["reason"], entry["expires"], (locate(f"/allowlist/{index}") or (None,))[0])
+            for index, entry in enumerate(data.get("allowlist", ()))),
     )
 
 
-def _rule_levels(rules: Mapping[str, Any], locate: Any, source: Path) -> dict[str, Level]:
+def _rule_settings(rules: Mapping[str, Any], locate: Any, source: Path) -> tuple[dict[str, Level], dict[str, Bump]]:
     from dativo_check import catalog
 
     known = catalog.rules_by_id()
     levels: dict[str, Level] = {}
+    bumps: dict[str, Bump] = {}
     for rule_id, setting in rules.items():
         where = _where(source, locate, f"/rules/{rule_id}")
         if rule_id not in known:
@@ -168,11 +214,17 @@ def _rule_levels(rules: Mapping[str, Any], locate: Any, source: Path) -> dict[st
             close = difflib.get_close_matches(rule_id, list(known), n=1)
             suggestion = f"; did you mean {close[0]!r}?" if close else "; `dativo-check rules` lists them"
             raise ConfigError(f"{where}: unknown rule id {rule_id!r}{suggestion}")
-        level = Level(setting["level"] if isinstance(setting, dict) else setting)
-        if known[rule_id].fatal and level is not Level.ERROR:
-            raise ConfigError(f"{where}: {rule_id} stops a file from being checked, so it is always an error")
-        levels[rule_id] = level
-    return levels
+        setting = setting if isinstance(setting, dict) else {"level": setting}
+        if "level" in setting:
+            level = Level(setting["level"])
+            if known[rule_id].fatal and level is not Level.ERROR:
+                raise ConfigError(f"{where}: {rule_id} stops a file from being checked, so it is always an error")
+            levels[rule_id] = level
+        if "bump" in setting:
+            if known[rule_id].stage != "change":
+                raise ConfigError(f"{where}: only change rules take a bump; {rule_id} is a {known[rule_id].stage} rule")
+            bumps[rule_id] = Bump(setting["bump"])
+    return levels, bumps
 
 
 def _check_against_schema(data: Any, locate: Any, source: Path) -> None:

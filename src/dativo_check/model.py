@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any, Iterable
 
 
 class Level(str, enum.Enum):
@@ -72,3 +73,97 @@ def count_levels(findings: list[Finding]) -> dict[str, int]:
     warnings = sum(1 for f in findings if f.level is Level.WARNING)
     infos = sum(1 for f in findings if f.level is Level.INFO)
     return {"errors": errors, "warnings": warnings, "infos": infos}
+
+
+class Bump(str, enum.Enum):
+    """The semantic-version bump a change requires."""
+
+    NONE = "none"
+    PATCH = "patch"
+    MINOR = "minor"
+    MAJOR = "major"
+
+    @property
+    def rank(self) -> int:
+        return list(Bump).index(self)
+
+    @classmethod
+    def largest(cls, bumps: Iterable[Bump]) -> Bump:
+        return max(bumps, key=lambda bump: bump.rank, default=cls.NONE)
+
+
+class Verdict(str, enum.Enum):
+    """Whether a change keeps a compatibility promise."""
+
+    SAFE = "safe"
+    MAY_BREAK = "may-break"
+    BREAKS = "breaks"
+
+    @property
+    def rank(self) -> int:
+        return list(Verdict).index(self)
+
+
+class Direction(str, enum.Enum):
+    """What a change does to the contract's promise: promise more, promise less, change it, or nothing."""
+
+    TIGHTENS = "tightens"
+    LOOSENS = "loosens"
+    BOTH = "both"
+    NEUTRAL = "neutral"
+
+
+MODES = ("forward", "backward", "full", "none", "forward-transitive", "backward-transitive", "full-transitive")
+
+
+def mode_verdict(mode: str, forward: Verdict, backward: Verdict) -> Verdict:
+    """The verdict of a change under a compatibility mode, from its forward and backward verdicts."""
+    base = mode.removesuffix("-transitive")
+    if base == "forward":
+        return forward
+    if base == "backward":
+        return backward
+    if base == "full":
+        return max(forward, backward, key=lambda verdict: verdict.rank)
+    return Verdict.SAFE
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between two versions of a contract, judged under the active compatibility mode."""
+
+    rule: str
+    contract_id: str
+    path: str
+    old: Any
+    new: Any
+    direction: Direction
+    forward: Verdict
+    backward: Verdict
+    verdict: Verdict
+    bump: Bump
+    level: Level
+    message: str
+    hint: str
+    file: str
+    line: int | None = None
+    id: str = ""
+    accepted: str | None = None
+    covered: bool = False
+
+    @property
+    def breaking(self) -> bool:
+        """Breaks the active compatibility promise (and was not accepted by the allowlist)."""
+        return self.verdict is Verdict.BREAKS and self.accepted is None
+
+    def to_dict(self) -> dict:
+        out = {
+            "id": self.id, "rule": self.rule, "level": self.level.value, "direction": self.direction.value,
+            "verdict": self.verdict.value, "forward": self.forward.value, "backward": self.backward.value,
+            "bump": self.bump.value, "path": self.path, "old": self.old, "new": self.new, "message": self.message,
+            "hint": self.hint, "file": self.file, "line": self.line,
+        }
+        if self.accepted is not None:
+            out["accepted"] = self.accepted
+        out["covered"] = self.covered
+        return out

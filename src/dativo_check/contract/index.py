@@ -82,18 +82,23 @@ class ContractIndex:
         return None
 
 
+def scan_id(raw: bytes) -> str | None:
+    """The root `id:` of a contract file, found without parsing it."""
+    match = _ID_LINE.search(raw)
+    return match.group(1).decode("utf-8", "replace").strip() if match else None
+
+
 def _scan(path: Path, relative: str, limit: int) -> IndexEntry | None:
     try:
         with open(path, "rb") as handle:
             raw = handle.read(limit)
     except OSError:
         return None
-    match = _ID_LINE.search(raw)
-    if match is None:
+    contract_id = scan_id(raw)
+    if contract_id is None:
         return None
     version = _VERSION_LINE.search(raw)
-    return IndexEntry(match.group(1).decode("utf-8", "replace").strip(),
-                      version.group(1).decode("utf-8", "replace").strip() if version else None, relative)
+    return IndexEntry(contract_id, version.group(1).decode("utf-8", "replace").strip() if version else None, relative)
 
 
 def _version_key(version: str | None) -> tuple:

@@ -27,8 +27,8 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _KNOWN_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _MERGE, _MAP, _SEQ, "tag:yaml.org,2002:timestamp"}
 
-_INT_RE = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
-_FLOAT_RE = re.compile(
+INT_PATTERN = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+FLOAT_PATTERN = re.compile(
     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
 
@@ -235,8 +235,8 @@ def _composer_class() -> type:
             yaml_implicit_resolvers: dict = {}
 
         CoreResolver.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-        CoreResolver.add_implicit_resolver(_INT, _INT_RE, list("-+0123456789"))
-        CoreResolver.add_implicit_resolver(_FLOAT, _FLOAT_RE, list("-+0123456789."))
+        CoreResolver.add_implicit_resolver(_INT, INT_PATTERN, list("-+0123456789"))
+        CoreResolver.add_implicit_resolver(_FLOAT, FLOAT_PATTERN, list("-+0123456789."))
         CoreResolver.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
         CoreResolver.add_implicit_resolver(_MERGE, re.compile(r"^<<$"), ["<"])
 

@@ -54,7 +54,7 @@ _FAMILIES = {
 }
 _BASE_TO_FAMILY = {base: family for family, bases in _FAMILIES.items() for base in bases}
 
-_ACCEPTS = {
+ACCEPTS = {
     "string": {"string"},
     "integer": {"integer", "decimal"},
     "number": {"integer", "decimal", "float"},
@@ -94,12 +94,12 @@ def check(contract, context) -> Iterator:
 
     for _, prop in contract.walk_properties():
         logical, physical = prop.logical_type, prop.physical_type
-        if logical not in _ACCEPTS or physical is None:
+        if logical not in ACCEPTS or physical is None:
             continue
         family, base = physical_family(physical)
         if family is None or family == "any":
             continue
-        compatible = family in _ACCEPTS[logical]
+        compatible = family in ACCEPTS[logical]
         if compatible and logical == "integer" and family == "decimal":
             scale = _decimal_scale(physical)
             compatible = scale in (None, 0)

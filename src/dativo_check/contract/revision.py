@@ -1,0 +1,101 @@
+"""The contracts of one revision (the working tree or a git commit), and how base and head contracts pair up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from dativo_check.config import Config
+from dativo_check.contract import git, layout
+from dativo_check.contract.discover import YAML_SUFFIXES, SKIPPED_FOLDERS, looks_like_contract, matches_any
+from dativo_check.contract.loader import load_bytes
+from dativo_check.contract.model import Contract
+from dativo_check.model import Finding
+
+
+@dataclass(frozen=True)
+class Revision:
+    """The contracts found in one revision, with the findings of files that could not be loaded."""
+
+    label: str
+    contracts: tuple[Contract, ...]
+    findings: tuple[Finding, ...]
+
+
+def _wanted(relative: str, config: Config) -> bool:
+    if not relative.endswith(YAML_SUFFIXES) or any(part in SKIPPED_FOLDERS for part in relative.split("/")[:-1]):
+        return False
+    return not (config.exclude and matches_any(relative, config.exclude))
+
+
+def from_git(config: Config, commit: str, keep: Callable[[str, bytes], bool] | None = None) -> Revision:
+    """Every contract in a commit, read with one `git ls-tree` and one `git cat-file --batch`.
+
+    `keep(path, raw)` can skip files before they are parsed (a pre-commit run needs only the contracts it touches).
+    """
+    files = [path for path in git.list_files(config.root, commit) if _wanted(path, config)]
+    blobs = git.read_blobs(config.root, [f"{commit}:{path}" for path in files])
+    contracts, findings = [], []
+    for path in files:
+        raw = blobs.get(f"{commit}:{path}")
+        if raw is None or not (looks_like_contract(raw) or (config.paths and matches_any(path, config.paths))):
+            continue
+        if keep is not None and not keep(path, raw):
+            continue
+        result = load_bytes(raw, path, config.limits)
+        if result.document is None:
+            findings.extend(result.findings)
+        else:
+            contracts.append(Contract(result.document))
+    return Revision(commit[:12], tuple(contracts), tuple(findings))
+
+
+def version_key(contract: Contract) -> tuple:
+    from dativo_check.diff.gate import parse
+
+    parsed = parse(contract.version)
+    return (0, 0, 0, "") if parsed is None else (parsed.major, parsed.minor, parsed.patch, parsed.prerelease or "~")
+
+
+def pair(base: Sequence[Contract], head: Sequence[Contract]) -> list[tuple[Contract | None, Contract | None]]:
+    """Pair head contracts with their predecessors by `id`, not by path.
+
+    A file edited in place pairs with its own base. A moved file, or a new version folder
+    (`specs/stripe/v1.1/customers.yaml`), pairs with the highest earlier version of the same id, whether that one is
+    in the base or still in the head. Head contracts with no predecessor are new; base ids that vanished from the
+    head are deleted (their newest version stands for them).
+    """
+    base_by_path = {contract.file: contract for contract in base}
+    by_id: dict[str, list[Contract]] = {}
+    for contract in (*base, *head):
+        if contract.id:
+            by_id.setdefault(contract.id, []).append(contract)
+    head_ids = {contract.id for contract in head}
+    pairs: list[tuple[Contract | None, Contract | None]] = []
+    for contract in head:
+        same_path = base_by_path.get(contract.file)
+        if same_path is not None and same_path.id == contract.id:
+            pairs.append((same_path, contract))
+            continue
+        earlier = [other for other in by_id.get(contract.id or "", []) if other is not contract
+                   and version_key(other) < version_key(contract) and other.file != contract.file]
+        moved = [other for other in base if other.id == contract.id and other.file not in
+                 {c.file for c in head}]
+        candidates = earlier or moved
+        predecessor = max(candidates, key=version_key) if candidates else None
+        pairs.append((predecessor, contract))
+    vanished: dict[str, Contract] = {}
+    for contract in base:
+        if contract.id and contract.id not in head_ids:
+            current = vanished.get(contract.id)
+            if current is None or version_key(contract) > version_key(current):
+                vanished[contract.id] = contract
+    pairs.extend((contract, None) for contract in vanished.values())
+    return pairs
+
+
+def released_in_place(base: Contract | None, head: Contract | None) -> layout.LayoutPath | None:
+    """The released version folder a head contract was edited in, when it was edited in place."""
+    if base is None or head is None or base.file != head.file:
+        return None
+    return layout.parse(head.file)

@@ -1,0 +1,1 @@
+"""Breaking-change detection: semantic diff of two contract versions, change rules, compatibility modes, semver gate."""

@@ -1,0 +1,189 @@
+"""Compare two versions of a contract: every change, judged under a compatibility mode, and the version gate."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+from dativo_check.contract.model import Contract
+from dativo_check.diff import gate, walk
+from dativo_check.diff.rules import ChangeRule, Delta, all_rules
+from dativo_check.model import Bump, Change, Finding, Level, Verdict, mode_verdict
+
+ADDED, DELETED, CHANGED, UNCHANGED = "added", "deleted", "changed", "unchanged"
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    """A configured override for one change rule."""
+
+    level: Level | None = None
+    bump: Bump | None = None
+
+
+@dataclass(frozen=True)
+class DiffOptions:
+    mode: str = "forward"
+    rules: Mapping[str, RuleSetting] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ContractDiff:
+    """What changed in one contract between base and head, and whether its version says so."""
+
+    id: str
+    status: str
+    file: str | None
+    base_file: str | None
+    base_version: str | None
+    head_version: str | None
+    changes: tuple[Change, ...]
+    required_bump: Bump
+    actual_bump: Bump | None
+    next_version: str | None
+    version_ok: bool
+    findings: tuple[Finding, ...] = ()
+    base_hash: str | None = None
+    head_hash: str | None = None
+
+    @property
+    def breaking(self) -> bool:
+        return any(change.breaking for change in self.changes)
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id, "status": self.status, "file": self.file, "base_file": self.base_file,
+            "base_version": self.base_version, "head_version": self.head_version,
+            "required_bump": self.required_bump.value,
+            "actual_bump": self.actual_bump.value if self.actual_bump else None,
+            "version_ok": self.version_ok, "next_version": self.next_version, "breaking": self.breaking,
+            "base_hash": self.base_hash, "head_hash": self.head_hash,
+            "changes": [change.to_dict() for change in self.changes],
+            "findings": [finding.to_dict() for finding in self.findings],
+        }
+
+
+def change_id(rule: str, contract_id: str, where: str) -> str:
+    """A stable id for a change: the same change in the same place keeps its id across commits."""
+    digest = hashlib.sha256(f"{rule}\0{contract_id}\0{where}".encode("utf-8")).hexdigest()
+    return f"{rule}@{digest[:10]}"
+
+
+def detect(base: Contract, head: Contract, options: DiffOptions) -> list[Change]:
+    """Every change between two versions; each key of each part is owned by exactly one rule (see `KEYS`)."""
+    rules = all_rules()
+    changes: list[Change] = []
+    for pair in walk.pairs(base.data, head.data):
+        for rule in rules:
+            if pair.kind in rule.kinds:
+                changes.extend(_change(rule, delta, pair, base, head, options) for delta in rule.detect(pair))
+    return sorted(changes, key=lambda c: (-c.verdict.rank, -c.bump.rank, c.line or 0, c.rule))
+
+
+def _change(rule: ChangeRule, delta: Delta, pair: walk.Pair, base: Contract, head: Contract,
+            options: DiffOptions) -> Change:
+    forward = delta.forward or rule.forward
+    backward = delta.backward or rule.backward
+    verdict = mode_verdict(options.mode, forward, backward)
+    setting = options.rules.get(rule.id, RuleSetting())
+    bump = setting.bump or (Bump.MAJOR if verdict is Verdict.BREAKS else rule.bump)
+    level = setting.level or _level(verdict)
+    source = head if pair.head is not None else base
+    line, _ = source.locate(delta.pointer)
+    where = f"{pair.kind}:{pair.parent}.{pair.label}:{'.'.join(delta.keys)}"
+    return Change(rule.id, head.id or base.id or "?", delta.pointer, delta.old, delta.new,
+                  delta.direction or rule.direction, forward, backward, verdict, bump, level, delta.message,
+                  delta.hint, source.file, line, change_id(rule.id, head.id or "?", where))
+
+
+def _level(verdict: Verdict) -> Level:
+    return {Verdict.BREAKS: Level.ERROR, Verdict.MAY_BREAK: Level.WARNING, Verdict.SAFE: Level.INFO}[verdict]
+
+
+def compare(base: Contract | None, head: Contract | None, options: DiffOptions = DiffOptions(),
+            accepted: Mapping[str, str] | None = None, earlier: Sequence[Contract] = ()) -> ContractDiff:
+    """The diff of one contract: added, deleted, changed or unchanged, with its version gate.
+
+    `earlier` versions (transitive modes) add the changes that break compatibility with any of them.
+    """
+    from dativo_check.diff.normal import content_hash
+
+    accepted = accepted or {}
+    if base is None and head is None:
+        raise ValueError("nothing to compare")
+    if base is None:
+        return ContractDiff(head.id or "?", ADDED, head.file, None, None, head.version, (), Bump.NONE, None,
+                            head.version, True, head_hash=content_hash(head.data))
+    if head is None:
+        return _deleted(base, options, accepted)
+    changes = [_accept(change, accepted) for change in detect(base, head, options)]
+    changes += _transitive(changes, earlier, head, options, accepted)
+    required = Bump.largest(change.bump for change in changes if change.accepted is None)
+    result = gate.check(base, head, required, changes)
+    changes = [_covered(change, result.actual_bump, base, gate.is_draft(head)) for change in changes]
+    status = CHANGED if changes or result.actual_bump not in (None, Bump.NONE) else UNCHANGED
+    return ContractDiff(head.id or base.id or "?", status, head.file, base.file, base.version, head.version,
+                        tuple(changes), required, result.actual_bump, result.next_version, result.version_ok,
+                        tuple(result.findings), content_hash(base.data), content_hash(head.data))
+
+
+def _accept(change: Change, accepted: Mapping[str, str]) -> Change:
+    import dataclasses
+
+    reason = accepted.get(change.id)
+    if reason is None:
+        return change
+    return dataclasses.replace(change, accepted=reason, level=Level.INFO)
+
+
+def _transitive(changes: list[Change], earlier: Sequence[Contract], head: Contract, options: DiffOptions,
+                accepted: Mapping[str, str]) -> list[Change]:
+    """Breaking changes against earlier versions that the comparison with the direct predecessor does not show."""
+    import dataclasses
+
+    seen = {change.id for change in changes}
+    extra: list[Change] = []
+    for version in earlier:
+        for change in detect(version, head, options):
+            if change.verdict is Verdict.BREAKS and change.id not in seen:
+                seen.add(change.id)
+                extra.append(_accept(dataclasses.replace(
+                    change, message=f"against {version.version}: {change.message}"), accepted))
+    return extra
+
+
+def _covered(change: Change, actual: Bump | None, base: Contract, draft: bool) -> Change:
+    """A change the declared version already carries is accepted (info); drafts never fail the gate."""
+    import dataclasses
+
+    old = gate.parse(base.version)
+    if actual is not None and old is not None and actual.rank >= gate.effective(change.bump, old).rank:
+        return dataclasses.replace(change, covered=True, level=Level.INFO)
+    if draft and change.level is Level.ERROR:
+        return dataclasses.replace(change, level=Level.WARNING)
+    return change
+
+
+def _deleted(base: Contract, options: DiffOptions, accepted: Mapping[str, str]) -> ContractDiff:
+    from dativo_check.diff.normal import content_hash
+
+    rule = next(rule for rule in all_rules() if rule.id == "contract-deleted")
+    pair = walk.Pair(walk.CONTRACT, "contract", walk.Side(base.data, ""), None)
+    changes = [_accept(_change(rule, delta, pair, base, base, options), accepted) for delta in rule.detect(pair)]
+    required = Bump.largest(change.bump for change in changes if change.accepted is None)
+    return ContractDiff(base.id or "?", DELETED, None, base.file, base.version, None, tuple(changes), required, None,
+                        None, not any(change.breaking for change in changes), base_hash=content_hash(base.data))
+
+
+def breaking(diffs: Iterable[ContractDiff]) -> bool:
+    return any(diff.breaking for diff in diffs)
+
+
+def summary(diffs: Iterable[ContractDiff]) -> dict[str, Any]:
+    diffs = list(diffs)
+    return {
+        "required_bump": Bump.largest(diff.required_bump for diff in diffs).value,
+        "breaking": breaking(diffs),
+        "version_ok": all(diff.version_ok for diff in diffs),
+    }

@@ -1,0 +1,173 @@
+"""Change rules: one module per kind of change, each documenting itself.
+
+A rule module defines `ID`, `CATEGORY`, `KINDS` (the parts of a contract it looks at, see `diff.walk`),
+`DIRECTION` (tightens, loosens, both, neutral), `FORWARD` and `BACKWARD` (safe, may-break, breaks: does the change
+keep the forward or backward promise), `BUMP` (the bump the change needs when it breaks nothing under the active
+mode; a change that breaks needs a major bump) and `detect(pair)`, which yields a `Delta` for each change it
+recognises. The docstring explains the rule and shows a PASS and a FAIL example, each a base and a head fragment
+separated by `---`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from functools import lru_cache
+from types import ModuleType
+from typing import Any, Iterator
+
+from dativo_check.model import Bump, Direction, Verdict
+from dativo_check.ruledoc import RuleDoc, from_text
+
+MODULES = (
+    "documentation_changed",
+    "tags_changed",
+    "examples_changed",
+    "authoritative_definitions_changed",
+    "custom_property_changed",
+    "team_changed",
+    "roles_changed",
+    "support_changed",
+    "status_changed",
+    "contract_retired",
+    "api_version_changed",
+    "price_changed",
+    "schema_object_added",
+    "schema_object_removed",
+    "schema_object_renamed",
+    "property_added",
+    "property_added_required",
+    "property_removed",
+    "property_renamed",
+    "physical_name_changed",
+    "logical_type_changed",
+    "physical_type_changed",
+    "required_added",
+    "required_removed",
+    "unique_added",
+    "unique_removed",
+    "primary_key_changed",
+    "constraint_tightened",
+    "constraint_loosened",
+    "classification_changed",
+    "partitioning_changed",
+    "transform_changed",
+    "quality_rule_added",
+    "quality_rule_removed",
+    "quality_rule_tightened",
+    "quality_rule_loosened",
+    "server_added",
+    "server_removed",
+    "server_moved",
+    "sla_tightened",
+    "sla_loosened",
+    "contract_deleted",
+    "field_changed",
+)
+
+
+@dataclass(frozen=True)
+class Delta:
+    """One change a rule recognised; `forward`, `backward` and `direction` override the rule's defaults when the
+    details decide (a widening type change is backward-safe, a narrowing one is not)."""
+
+    pointer: str
+    old: Any
+    new: Any
+    message: str
+    hint: str
+    keys: tuple[str, ...] = ()
+    forward: Verdict | None = None
+    backward: Verdict | None = None
+    direction: Direction | None = None
+
+
+@dataclass(frozen=True)
+class ChangeRule:
+    doc: RuleDoc
+    module: ModuleType
+    kinds: tuple[str, ...]
+    direction: Direction
+    forward: Verdict
+    backward: Verdict
+    bump: Bump
+
+    @property
+    def id(self) -> str:
+        return self.doc.id
+
+    def detect(self, pair: Any) -> Iterator[Delta]:
+        return self.module.detect(pair)
+
+    def to_dict(self) -> dict:
+        return {**self.doc.to_dict(), "direction": self.direction.value, "forward": self.forward.value,
+                "backward": self.backward.value, "bump": self.bump.value, "kinds": list(self.kinds)}
+
+
+def _load(name: str) -> ChangeRule:
+    module = importlib.import_module(f"{__name__}.{name}")
+    forward, backward = Verdict(module.FORWARD), Verdict(module.BACKWARD)
+    # The level shown in the catalogue is the level under the default (forward) mode.
+    level = "error" if forward is Verdict.BREAKS else "warning" if forward is Verdict.MAY_BREAK else "info"
+    doc = from_text(module.ID, level, "change", module.CATEGORY, module.__doc__ or "")
+    return ChangeRule(doc, module, tuple(module.KINDS), Direction(module.DIRECTION), forward, backward,
+                      Bump(module.BUMP))
+
+
+@lru_cache(maxsize=None)
+def all_rules() -> tuple[ChangeRule, ...]:
+    return tuple(_load(name) for name in MODULES)
+
+
+def changed(pair: Any, key: str) -> bool:
+    """Whether a key's value differs between the two sides (both sides present)."""
+    return pair.base is not None and pair.head is not None and normalise(pair.old(key)) != normalise(pair.new(key))
+
+
+def normalise(value: Any) -> Any:
+    """A comparable form in which the order of unkeyed list entries and of mapping keys does not matter."""
+    if isinstance(value, dict):
+        return tuple(sorted((key, normalise(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return tuple(sorted((normalise(item) for item in value), key=repr))
+    return value
+
+
+def subject(pair: Any) -> str:
+    """How a message names the part a pair is about."""
+    if pair.kind == "contract":
+        return "the contract"
+    if pair.kind == "property":
+        return f"property {pair.parent}.{pair.label}" if pair.parent else f"property {pair.label}"
+    if pair.kind == "quality":
+        return f"quality rule {pair.label!r} of {pair.parent}"
+    return f"{pair.kind.replace('-', ' ')} {pair.label}"
+
+
+def key_pointer(pair: Any, key: str) -> str:
+    side = pair.head or pair.base
+    return f"{side.pointer}/{key}"
+
+
+def field_deltas(pair: Any, keys: tuple[str, ...], what: str, hint: str) -> Iterator[Delta]:
+    """One delta per key whose value differs between the two sides of a matched pair."""
+    for key in keys:
+        if changed(pair, key):
+            old, new = pair.old(key), pair.new(key)
+            verb = "added" if old is None else "removed" if new is None else "changed"
+            yield Delta(key_pointer(pair, key), old, new, f"{subject(pair)}: {what} {key} {verb}", hint, (key,))
+
+
+ALL_KEYS = ("*",)
+
+
+def entry_delta(pair: Any, what: str, hint: str) -> Iterator[Delta]:
+    """One delta for an entry of a keyed list (team member, role, support channel) that was added, removed or edited."""
+    if pair.added:
+        yield Delta(pair.pointer, None, dict(pair.head.data), f"{what} {pair.label} added", hint, ALL_KEYS)
+    elif pair.removed:
+        yield Delta(pair.pointer, dict(pair.base.data), None, f"{what} {pair.label} removed", hint, ALL_KEYS)
+    elif normalise(pair.base.data) != normalise(pair.head.data):
+        keys = sorted(key for key in set(pair.base.data) | set(pair.head.data) if changed(pair, key))
+        yield Delta(pair.pointer, dict(pair.base.data), dict(pair.head.data),
+                    f"{what} {pair.label} changed ({', '.join(keys)})", hint, ALL_KEYS)

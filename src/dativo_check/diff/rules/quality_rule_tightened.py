@@ -1,0 +1,43 @@
+"""A quality rule became stricter.
+
+A higher lower bound, a lower upper bound, a narrower range, fewer valid values or a higher severity promise better
+data (forward safe); old data may fail the stricter check (backward may break). Minor bump.
+
+PASS:
+
+    schema: [{name: orders, properties: [{name: status, quality: [{type: library, rule: validValues, validValues: [open, paid]}]}]}]
+    ---
+    schema: [{name: orders, properties: [{name: status, quality: [{type: library, rule: validValues, validValues: [paid, open]}]}]}]
+
+FAIL:
+
+    schema: [{name: orders, properties: [{name: status, quality: [{type: library, rule: validValues, validValues: [open, paid, void]}]}]}]
+    ---
+    schema: [{name: orders, properties: [{name: status, quality: [{type: library, rule: validValues, validValues: [open, paid]}]}]}]
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from dativo_check.diff.quality import KEYS, quality_moves
+from dativo_check.diff.rules import Delta
+from dativo_check.model import Direction
+
+ID = "quality-rule-tightened"
+CATEGORY = "quality"
+KINDS = ("quality",)
+DIRECTION = "tightens"
+FORWARD = "safe"
+BACKWARD = "may-break"
+BUMP = "minor"
+
+
+def detect(pair) -> Iterator[Delta]:
+    if pair.base is None or pair.head is None:
+        return
+    for key, old, new, direction in quality_moves(pair.base.data, pair.head.data):
+        if direction is Direction.TIGHTENS:
+            yield Delta(f"{pair.head.pointer}/{key}", old, new,
+                        f"quality rule {pair.label!r} of {pair.parent}: {key} {old} -> {new} (stricter)",
+                        "run the stricter check against existing data before release", KEYS)

@@ -1,0 +1,49 @@
+"""A service level became looser, different or was removed.
+
+Higher latency, less frequent updates, shorter retention, lower availability, or a removed SLA entry promise less
+than consumers were told (forward breaks): reports go stale, history they rely on disappears. Major bump. An SLA
+whose value changed in a way that is neither clearly better nor worse is reported here too.
+
+PASS:
+
+    slaProperties: [{property: retention, value: 1, unit: y}]
+    ---
+    slaProperties: [{property: retention, value: 3, unit: y}]
+
+FAIL:
+
+    slaProperties: [{property: retention, value: 3, unit: y}]
+    ---
+    slaProperties: [{property: retention, value: 1, unit: y}]
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from dativo_check.diff.rules import ALL_KEYS, Delta
+from dativo_check.diff.sla import describe, sla_direction
+from dativo_check.model import Direction, Verdict
+
+ID = "sla-loosened"
+CATEGORY = "sla"
+KINDS = ("sla",)
+KEYS = ("value", "valueExt", "unit")
+DIRECTION = "loosens"
+FORWARD = "breaks"
+BACKWARD = "safe"
+BUMP = "minor"
+
+
+def detect(pair) -> Iterator[Delta]:
+    old = pair.base.data if pair.base else None
+    new = pair.head.data if pair.head else None
+    direction = sla_direction(pair.label.split(" ")[0], old, new)
+    if direction not in (Direction.LOOSENS, Direction.BOTH):
+        return
+    other = direction is Direction.BOTH
+    verb = "removed" if new is None else f"{describe(old)} -> {describe(new)}"
+    yield Delta(pair.pointer + ("" if new is None else "/value"), describe(old), describe(new) if new else None,
+                f"SLA {pair.label} {verb} ({'changed' if other else 'looser'})",
+                "consumers were promised the old level: release a major version and tell them",
+                ALL_KEYS if new is None else KEYS, backward=Verdict.MAY_BREAK if other else None, direction=direction)

@@ -1,0 +1,46 @@
+"""A service level became stricter.
+
+Lower latency, more frequent updates, longer retention, higher availability, or a new SLA entry promise more to
+consumers (forward safe); data produced before may not have met it (backward may break). Minor bump. Values are
+compared after converting units (`1 d` equals `24 h`).
+
+PASS:
+
+    slaProperties: [{property: latency, value: 24, unit: h}]
+    ---
+    slaProperties: [{property: latency, value: 1, unit: d}]
+
+FAIL:
+
+    slaProperties: [{property: latency, value: 24, unit: h}]
+    ---
+    slaProperties: [{property: latency, value: 4, unit: h}]
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from dativo_check.diff.rules import ALL_KEYS, Delta
+from dativo_check.diff.sla import describe, sla_direction
+from dativo_check.model import Direction
+
+ID = "sla-tightened"
+CATEGORY = "sla"
+KINDS = ("sla",)
+KEYS = ("value", "valueExt", "unit")
+DIRECTION = "tightens"
+FORWARD = "safe"
+BACKWARD = "may-break"
+BUMP = "minor"
+
+
+def detect(pair) -> Iterator[Delta]:
+    old = pair.base.data if pair.base else None
+    new = pair.head.data if pair.head else None
+    if sla_direction(pair.label.split(" ")[0], old, new) is not Direction.TIGHTENS:
+        return
+    verb = "added" if old is None else f"{describe(old)} -> {describe(new)}"
+    yield Delta(pair.pointer + ("" if old is None else "/value"), describe(old) if old else None, describe(new),
+                f"SLA {pair.label} {verb} (stricter)", "make sure the pipeline can meet it before release",
+                ALL_KEYS if old is None else KEYS)

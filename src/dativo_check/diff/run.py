@@ -1,0 +1,177 @@
+"""Diff runs: two files, or the working tree (or a head ref) against a git base, with the allowlist applied."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from dativo_check.config import Config
+from dativo_check.contract import git, revision
+from dativo_check.contract.discover import display_path, discover, expand
+from dativo_check.contract.load import load_contracts
+from dativo_check.contract.model import Contract
+from dativo_check.diff import gate
+from dativo_check.diff.engine import ContractDiff, DiffOptions, RuleSetting, compare
+from dativo_check.model import Bump, Finding, Level
+
+
+@dataclass(frozen=True)
+class DiffRun:
+    base_label: str
+    head_label: str
+    diffs: tuple[ContractDiff, ...]
+    findings: tuple[Finding, ...] = ()
+    base_sha: str | None = None
+    head_sha: str | None = None
+    files: tuple[str, ...] = field(default=())
+
+
+def options_from(config: Config, mode: str | None = None) -> DiffOptions:
+    from dativo_check.diff.rules import all_rules
+
+    ids = {rule.id for rule in all_rules()}
+    settings = {rule_id: RuleSetting(config.rule_levels.get(rule_id), config.rule_bumps.get(rule_id))
+                for rule_id in ids if rule_id in config.rule_levels or rule_id in config.rule_bumps}
+    return DiffOptions(mode or config.compat, settings)
+
+
+def diff_files(old: str, new: str, config: Config, mode: str | None = None) -> DiffRun:
+    """Compare two contract files."""
+    loaded = load_contracts([old, new], config)
+    if loaded.findings:
+        return DiffRun(old, new, (), loaded.findings, files=(display_path(old, config.root),
+                                                             display_path(new, config.root)))
+    base, head = loaded.contracts
+    result = compare(base, head, options_from(config, mode), _allowlist(config))
+    return DiffRun(base.file, head.file, (result,), _allowlist_findings(config, [result]), files=(head.file,))
+
+
+def diff_refs(config: Config, base_ref: str, head_ref: str | None = None, paths: Sequence[str] = (),
+              mode: str | None = None, fetch: bool = False) -> DiffRun:
+    """Compare the working tree (or `head_ref`) with `base_ref`; with `paths`, only the contracts under them."""
+    root = config.root
+    git.toplevel(root)
+    if fetch:
+        for ref in (base_ref, head_ref):
+            if ref and not _available(root, ref):
+                git.fetch(root, ref)
+    base_sha = git.resolve(root, base_ref)
+    head_sha = git.resolve(root, head_ref) if head_ref else None
+    scope = _scope(paths, config)
+    head = _head(config, head_sha, scope)
+    wanted_ids = {contract.id for contract in head.contracts if contract.id}
+
+    def keep(path: str, raw: bytes) -> bool:
+        from dativo_check.contract.index import scan_id
+
+        return scope is None or _in_scope(path, scope) or scan_id(raw) in wanted_ids
+
+    base = revision.from_git(config, base_sha, keep)
+    options = options_from(config, mode)
+    accepted = _allowlist(config)
+    diffs, findings = [], list(base.findings) + list(head.findings)
+    for old, new in revision.pair(base.contracts, head.contracts):
+        if new is None and scope is not None and not _in_scope(old.file, scope):
+            continue
+        if old is not None and new is not None and old.file == new.file and _same(old, new):
+            continue
+        earlier = _earlier(config, old, new, base, base_sha) if options.mode.endswith("-transitive") else ()
+        result = compare(old, new, options, accepted, earlier)
+        if result.status == "unchanged" and old is not None and new is not None and old.file == new.file:
+            continue
+        diffs.append(result)
+        findings.extend(_in_place(old, new, result))
+    diffs.sort(key=lambda d: (not d.breaking, d.file or d.base_file or ""))
+    files = tuple(sorted({d.file or d.base_file for d in diffs if d.file or d.base_file}))
+    return DiffRun(base_ref, head_ref or "working tree", tuple(diffs),
+                   _allowlist_findings(config, diffs) + tuple(findings), base_sha, head_sha, files)
+
+
+def _earlier(config: Config, old: Contract | None, new: Contract | None, base: revision.Revision,
+             base_sha: str) -> list[Contract]:
+    """Earlier versions of the same major line, from the files this contract has lived in."""
+    from dativo_check.diff.history import earlier_in_major
+
+    if old is None or new is None:
+        return []
+    paths = sorted({old.file, new.file, *(c.file for c in base.contracts if c.id == new.id)})
+    return earlier_in_major(config, old, new, paths, base_sha)
+
+
+def _available(root: Path, ref: str) -> bool:
+    try:
+        git.resolve(root, ref)
+        return True
+    except git.GitError:
+        return False
+
+
+def _scope(paths: Sequence[str], config: Config) -> list[str] | None:
+    """Repository-relative paths the run is limited to; a path that no longer exists names a deleted contract."""
+    return [display_path(path, config.root) for path in paths] if paths else None
+
+
+def _in_scope(path: str, scope: list[str]) -> bool:
+    return any(path == entry or path.startswith(entry.rstrip("/") + "/") for entry in scope)
+
+
+def _head(config: Config, head_sha: str | None, scope: list[str] | None) -> revision.Revision:
+    if head_sha is not None:
+        keep = None if scope is None else (lambda path, raw: _in_scope(path, scope))
+        return revision.from_git(config, head_sha, keep)
+    if scope is None:
+        files = discover(config)
+    else:
+        existing = [path for path in scope if (config.root / path).exists()]
+        files = expand([str(config.root / path) for path in existing], config)
+    loaded = load_contracts(files, config)
+    return revision.Revision("working tree", loaded.contracts, loaded.findings)
+
+
+def _same(old: Contract, new: Contract) -> bool:
+    from dativo_check.diff.normal import content_hash
+
+    return content_hash(old.data) == content_hash(new.data)
+
+
+def _in_place(old: Contract | None, new: Contract | None, result: ContractDiff) -> list[Finding]:
+    """A minor or major change must not be made inside a released `vMAJOR.MINOR` folder."""
+    placed = revision.released_in_place(old, new)
+    parsed = gate.parse(old.version) if old else None
+    if placed is None or parsed is None or new is None:
+        return []
+    needed = gate.effective(result.required_bump, parsed)
+    if needed.rank < Bump.MINOR.rank:
+        return []
+    target = gate.parse(gate.next_version(parsed, result.required_bump))
+    folder = placed.with_version(target.major, target.minor)
+    level = Level.WARNING if gate.is_draft(new) else gate.IN_PLACE.level
+    return [new.finding(gate.IN_PLACE.id, level,
+                        f"a {needed.value} change was made in place in the released folder {placed.folder}",
+                        "/version", hint=f"create {folder} instead and leave {placed.folder} as released "
+                                         "(`dativo-check bump --write` does it)")]
+
+
+def _allowlist(config: Config) -> dict[str, str]:
+    """Accepted change ids with their reasons; expired entries are not honoured."""
+    today = datetime.date.today().isoformat()
+    return {entry.id: entry.reason for entry in config.allowlist if not entry.expired(today)}
+
+
+def _allowlist_findings(config: Config, diffs: Sequence[ContractDiff]) -> tuple[Finding, ...]:
+    """Expired entries and entries that matched nothing are warnings, so the allowlist does not rot."""
+    today = datetime.date.today().isoformat()
+    used = {change.id for diff in diffs for change in diff.changes if change.accepted is not None}
+    findings = []
+    for entry in config.allowlist:
+        if entry.expired(today):
+            findings.append(gate.ALLOWLIST_EXPIRED.finding(
+                config.display_source, f"allowlist entry {entry.id} expired on {entry.expires} ({entry.reason})",
+                entry.line, 1, hint="remove it, or renew it with a new expiry date"))
+        elif entry.id not in used:
+            findings.append(gate.ALLOWLIST_UNUSED.finding(
+                config.display_source, f"allowlist entry {entry.id} matches no change in this diff ({entry.reason})",
+                entry.line, 1, hint="remove it once the change has shipped"))
+    return tuple(findings)
