@@ -33,6 +33,17 @@ def _common(parser: argparse.ArgumentParser, formats: Sequence[str] | None = Non
                             help="colour text output (auto: only on a terminal, honouring NO_COLOR)")
 
 
+def _git_options(parser: argparse.ArgumentParser, default_base: str | None = None) -> None:
+    from dativo_check.model import MODES
+
+    parser.add_argument("--base", metavar="REF", default=default_base,
+                        help="git ref to compare against" + (f" (default {default_base})" if default_base else ""))
+    parser.add_argument("--head", metavar="REF", help="git ref to compare (default: the working tree)")
+    parser.add_argument("--compat", choices=MODES, help="compatibility mode (default: forward, or `compat` in the "
+                                                        "configuration)")
+    parser.add_argument("--fetch", action="store_true", help="fetch missing refs from origin (deepens shallow clones)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from dativo_check.report import FORMATS
 
@@ -59,6 +70,35 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("rule", nargs="?", metavar="RULE_ID", help="show one rule in full")
     rules.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
     rules.set_defaults(handler=_rules)
+
+    diff = commands.add_parser(
+        "diff", help="classify the changes between two versions of contracts and check their version bump",
+        description="Compare two contract files (diff OLD NEW), or the working tree with a git ref "
+                    "(diff --base REF [PATHS]): every change with its verdict under the compatibility mode, the "
+                    "bump it requires, and the version gate.")
+    diff.add_argument("paths", nargs="*", metavar="PATH", help="OLD NEW without --base; with --base, limit to PATHS")
+    _git_options(diff)
+    _common(diff, FORMATS)
+    diff.add_argument("--pre-commit", action="store_true",
+                      help="hook mode: staged contracts against HEAD, or the pushed range in the pre-push stage")
+    diff.set_defaults(handler=_diff)
+
+    history = commands.add_parser("history", help="every version of a contract in git history, with its bump")
+    history.add_argument("contract", metavar="ID_OR_PATH")
+    history.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    _common(history)
+    history.set_defaults(handler=_history)
+
+    bump = commands.add_parser("bump", help="set changed contracts to the version their changes need",
+                               description="Set each changed contract's version to its next version; in the "
+                                           "specs/<source>/vMAJOR.MINOR layout a minor or major bump writes a new "
+                                           "version folder and leaves the released one untouched. Without "
+                                           "--write, prints what it would do.")
+    bump.add_argument("paths", nargs="*", metavar="PATH")
+    _git_options(bump, default_base="HEAD")
+    bump.add_argument("--write", action="store_true", help="make the changes")
+    _common(bump)
+    bump.set_defaults(handler=_bump)
 
     migrate = commands.add_parser("migrate", help="convert legacy Dativo asset files into ODCS v3.0.2 contracts",
                                   description="Convert legacy Dativo asset files into ODCS v3.0.2 contracts. "
@@ -176,6 +216,92 @@ def _rules(args: argparse.Namespace) -> int:
         sys.stdout.write("\n".join(rule_markdown(rule) for rule in rules))
     else:
         sys.stdout.write(rules_table(rules, markdown=False))
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from dativo_check.diff.run import diff_files, diff_refs
+    from dativo_check.report import Report, renderer
+
+    config = _config(args)
+    paths = args.paths
+    base, head = args.base, args.head
+    if args.pre_commit:
+        from dativo_check.contract import git
+        from dativo_check.contract.discover import only_contracts
+
+        base = os.environ.get("PRE_COMMIT_FROM_REF") or base or "HEAD"
+        head = os.environ.get("PRE_COMMIT_TO_REF") or head
+        paths = only_contracts([path for path in paths if os.path.exists(path)], config) + [
+            path for path in paths if not os.path.exists(path)]
+        if not paths:
+            return EXIT_OK
+        if base == "HEAD" and not git.run(config.root, "rev-parse", "--verify", "--quiet", "HEAD", check=False):
+            return EXIT_OK  # the first commit: nothing to compare with
+    if base is None:
+        if len(paths) != 2:
+            raise UsageError("diff needs two files (diff OLD NEW), or --base REF to compare with git")
+        _require_existing(paths)
+        run = diff_files(paths[0], paths[1], config, args.compat)
+    else:
+        run = diff_refs(config, base, head, paths, args.compat, args.fetch)
+    report = Report("diff", run.files, run.findings, run.diffs, run.base_sha or run.base_label,
+                    run.head_sha or run.head_label)
+    _emit(renderer(args.format)(report, color=_use_color(args)), args)
+    return EXIT_FINDINGS if report.failed else EXIT_OK
+
+
+def _history(args: argparse.Namespace) -> int:
+    import json
+
+    from dativo_check.contract.discover import display_path
+    from dativo_check.contract.index import ContractIndex
+    from dativo_check.contract.loader import load_path
+    from dativo_check.diff.history import history
+    from dativo_check.diff.run import options_from
+
+    config = _config(args)
+    index = ContractIndex([], config)
+    contract_id, paths = args.contract, []
+    if os.path.exists(args.contract):
+        loaded = load_path(args.contract)
+        if loaded.document is None or not isinstance(loaded.document.data.get("id"), str):
+            raise UsageError(f"{args.contract} is not a contract with an id")
+        contract_id = loaded.document.data["id"]
+        paths.append(display_path(args.contract, config.root))
+    paths += [entry.file for entry in index.files_with_id(contract_id)]
+    if not paths:
+        raise UsageError(f"no contract with id {contract_id!r} in this repository")
+    entries = history(config, contract_id, sorted(set(paths)), options_from(config))
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"id": contract_id, "versions": [e.to_dict() for e in entries]}, indent=2) + "\n")
+        return EXIT_OK
+    for entry in entries:
+        flag = " BREAKING" if entry.breaking else ""
+        sys.stdout.write(f"{entry.commit.date[:10]} {entry.commit.sha[:10]} {entry.version or '?':<10} "
+                         f"{entry.bump.value:<6}{flag} {entry.content_hash} {entry.file} "
+                         f"({entry.commit.author}: {entry.commit.subject})\n")
+    if not entries:
+        sys.stdout.write(f"{contract_id}: no committed versions yet\n")
+    return EXIT_OK
+
+
+def _bump(args: argparse.Namespace) -> int:
+    from dativo_check.diff import bump
+    from dativo_check.diff.run import diff_refs
+
+    config = _config(args)
+    if args.head:
+        raise UsageError("bump writes to the working tree; --head is not supported")
+    run = diff_refs(config, args.base, None, args.paths, args.compat, args.fetch)
+    actions = bump.plan(run, config)
+    if not actions:
+        print("every changed contract already has a correct version")
+        return EXIT_OK
+    for action in actions:
+        print(("" if args.write else "would ") + action.describe())
+    if args.write:
+        bump.apply(actions, config)
     return EXIT_OK
 
 

@@ -91,7 +91,9 @@ def _change(rule: ChangeRule, delta: Delta, pair: walk.Pair, base: Contract, hea
     level = setting.level or _level(verdict)
     source = head if pair.head is not None else base
     line, _ = source.locate(delta.pointer)
-    where = f"{pair.kind}:{pair.parent}.{pair.label}:{'.'.join(delta.keys)}"
+    side = pair.head or pair.base
+    inner = delta.pointer[len(side.pointer):] if delta.pointer.startswith(side.pointer) else delta.pointer
+    where = f"{pair.kind}:{pair.parent}.{pair.label}:{inner}"
     return Change(rule.id, head.id or base.id or "?", delta.pointer, delta.old, delta.new,
                   delta.direction or rule.direction, forward, backward, verdict, bump, level, delta.message,
                   delta.hint, source.file, line, change_id(rule.id, head.id or "?", where))

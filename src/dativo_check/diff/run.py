@@ -69,12 +69,15 @@ def diff_refs(config: Config, base_ref: str, head_ref: str | None = None, paths:
         return scope is None or _in_scope(path, scope) or scan_id(raw) in wanted_ids
 
     base = revision.from_git(config, base_sha, keep)
+    if head_sha is None:
+        head = _with_known_contracts(config, head, base, scope)
     options = options_from(config, mode)
     accepted = _allowlist(config)
     diffs, findings = [], list(base.findings) + list(head.findings)
+    unreadable = {finding.file for finding in head.findings}
     for old, new in revision.pair(base.contracts, head.contracts):
-        if new is None and scope is not None and not _in_scope(old.file, scope):
-            continue
+        if new is None and (scope is not None and not _in_scope(old.file, scope) or old.file in unreadable):
+            continue  # out of scope, or still there but unreadable (its load finding says why)
         if old is not None and new is not None and old.file == new.file and _same(old, new):
             continue
         earlier = _earlier(config, old, new, base, base_sha) if options.mode.endswith("-transitive") else ()
@@ -128,6 +131,18 @@ def _head(config: Config, head_sha: str | None, scope: list[str] | None) -> revi
         files = expand([str(config.root / path) for path in existing], config)
     loaded = load_contracts(files, config)
     return revision.Revision("working tree", loaded.contracts, loaded.findings)
+
+
+def _with_known_contracts(config: Config, head: revision.Revision, base: revision.Revision,
+                          scope: list[str] | None) -> revision.Revision:
+    """Files that were contracts in the base are contracts still, even if an edit broke their `kind:` line."""
+    seen = {contract.file for contract in head.contracts} | {finding.file for finding in head.findings}
+    missed = [contract.file for contract in base.contracts if contract.file not in seen
+              and (config.root / contract.file).is_file() and (scope is None or _in_scope(contract.file, scope))]
+    if not missed:
+        return head
+    loaded = load_contracts(missed, config)
+    return revision.Revision(head.label, head.contracts + loaded.contracts, head.findings + loaded.findings)
 
 
 def _same(old: Contract, new: Contract) -> bool:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from dativo_check.model import Finding, Level, count_levels
+from dativo_check.model import Change, Finding, Level, count_levels
+
+if TYPE_CHECKING:
+    from dativo_check.diff.engine import ContractDiff
 
 FORMATS = ("text", "json", "github", "sarif", "junit")
 
@@ -17,14 +20,34 @@ class Report:
     command: str
     files: tuple[str, ...]
     findings: tuple[Finding, ...]
+    diffs: tuple[ContractDiff, ...] = ()
+    base: str | None = None
+    head: str | None = None
+
+    @property
+    def all_findings(self) -> tuple[Finding, ...]:
+        """Findings plus every change as a finding at its line, for formats that know only findings."""
+        changes = tuple(change_finding(change) for diff in self.diffs for change in diff.changes)
+        gates = tuple(finding for diff in self.diffs for finding in diff.findings)
+        return tuple(sorted(self.findings + gates + changes, key=Finding.sort_key))
 
     @property
     def summary(self) -> dict[str, int]:
-        return count_levels(list(self.findings))
+        return count_levels(list(self.all_findings))
 
     @property
     def failed(self) -> bool:
-        return any(finding.level is Level.ERROR for finding in self.findings)
+        return any(finding.level is Level.ERROR for finding in self.all_findings)
+
+
+def change_finding(change: Change) -> Finding:
+    message = change.message
+    if change.accepted is not None:
+        message += f" (accepted by the allowlist: {change.accepted})"
+    elif change.covered:
+        message += f" (covered by the {change.bump.value} bump)"
+    return Finding(change.rule, change.level, message, change.file, change.line, 1, change.path,
+                   None if change.covered or change.accepted else change.hint)
 
 
 def renderer(fmt: str) -> Callable[..., str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dativo_check.model import Level
 from dativo_check.report import Report
 
 _COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -32,7 +33,9 @@ def annotation(level: str, message: str, file: str | None = None, line: int | No
 
 def render(report: Report, color: bool = False) -> str:
     out = []
-    for finding in report.findings:
+    for finding in report.all_findings:
+        if finding.level is Level.INFO and report.diffs:
+            continue  # compatible changes are in the step summary; annotations are for what needs action
         message = finding.message + (f"; {finding.hint}" if finding.hint else "")
         out.append(annotation(finding.level.value, message, finding.file, finding.line, finding.column,
                               f"dativo-check {finding.rule}"))

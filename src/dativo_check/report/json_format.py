@@ -10,7 +10,7 @@ from dativo_check.report import Report
 
 def to_dict(report: Report) -> dict:
     summary = report.summary
-    return {
+    out = {
         "tool": "dativo-check",
         "version": __version__,
         "command": report.command,
@@ -18,6 +18,12 @@ def to_dict(report: Report) -> dict:
         "findings": [finding.to_dict() for finding in report.findings],
         "summary": {"errors": summary["errors"], "warnings": summary["warnings"], "infos": summary["infos"]},
     }
+    if report.command in ("diff", "bump", "ci") or report.diffs:
+        from dativo_check.diff.engine import summary as diff_summary
+
+        out.update({"base": report.base, "head": report.head,
+                    "contracts": [diff.to_dict() for diff in report.diffs], **diff_summary(report.diffs)})
+    return out
 
 
 def render(report: Report, color: bool = False) -> str:

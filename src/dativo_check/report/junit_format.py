@@ -10,7 +10,7 @@ def render(report: Report, color: bool = False) -> str:
     from xml.etree import ElementTree as ET
 
     by_file: dict[str, list] = {file: [] for file in report.files}
-    for finding in report.findings:
+    for finding in report.all_findings:
         by_file.setdefault(finding.file, []).append(finding)
     failures = sum(1 for findings in by_file.values() if any(f.level is Level.ERROR for f in findings))
     suite = ET.Element("testsuite", name=f"dativo-check {report.command}", tests=str(len(by_file)),

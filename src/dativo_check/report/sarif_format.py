@@ -19,7 +19,9 @@ def to_dict(report: Report) -> dict:
     rules = all_rules()
     index = {rule.id: position for position, rule in enumerate(rules)}
     results = []
-    for finding in report.findings:
+    for finding in report.all_findings:
+        if finding.level.value == "info" and report.diffs:
+            continue  # compatible changes are not code-scanning alerts
         result = {
             "ruleId": finding.rule,
             "ruleIndex": index.get(finding.rule, -1),

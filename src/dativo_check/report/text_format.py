@@ -1,37 +1,84 @@
-"""Human-readable output: one line per finding (`file:line:col level message (rule)`), then a summary."""
+"""Human-readable output: one line per finding (`file:line:col level message (rule)`), a section per changed
+contract for diffs, then a summary."""
 
 from __future__ import annotations
 
+from dativo_check.model import Finding
 from dativo_check.report import Report
 
+Line = list[tuple[str, str]]
 _STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+_VERDICT_WORDS = {"breaks": ("BREAKING", "bold red"), "may-break": ("may break", "yellow"), "safe": ("safe", "green")}
 
 
-def lines(report: Report) -> list[list[tuple[str, str]]]:
+def _finding_line(finding: Finding, indent: str = "") -> Line:
+    line = [
+        (indent, ""), (finding.location, "bold"), (" ", ""),
+        (finding.level.value, _STYLES.get(finding.level.value, "")), (" ", ""), (_one_line(finding.message), ""),
+        (f" ({finding.rule})", "dim"),
+    ]
+    if finding.hint:
+        line.append((f"; {_one_line(finding.hint)}", "green"))
+    return line
+
+
+def _diff_lines(report: Report) -> list[Line]:
+    out: list[Line] = []
+    for diff in report.diffs:
+        where = diff.file or diff.base_file or "?"
+        moved = f" (from {diff.base_file})" if diff.base_file and diff.file and diff.base_file != diff.file else ""
+        versions = f"{diff.base_version or '-'} -> {diff.head_version or '-'}"
+        head: Line = [(diff.id, "bold"), (f"  {where}{moved}  {diff.status}  {versions}", "")]
+        if diff.status in ("changed", "deleted"):
+            verdict = "ok" if diff.version_ok else "FAILS"
+            head.append((f"  needs {diff.required_bump.value}", ""))
+            if diff.next_version:
+                head.append((f" (next version {diff.next_version})", ""))
+            head.append((f"  version gate {verdict}", "green" if diff.version_ok else "bold red"))
+        out.append(head)
+        for change in diff.changes:
+            word, style = _VERDICT_WORDS[change.verdict.value]
+            status = " accepted" if change.accepted else " covered" if change.covered else ""
+            line: Line = [(f"  {change.file}:{change.line or 1} ", "bold"), (word, style),
+                          (f" {change.bump.value}{status} ", "dim"), (_one_line(change.message), ""),
+                          (f" ({change.rule})", "dim")]
+            if not change.covered and not change.accepted and change.verdict.value != "safe":
+                line.append((f"; {_one_line(change.hint)}", "green"))
+            out.append(line)
+        out.extend(_finding_line(finding, "  ") for finding in diff.findings)
+    return out
+
+
+def lines(report: Report) -> list[Line]:
     """The output as lines of (text, style) segments, so colour is a choice made only when printing."""
-    out: list[list[tuple[str, str]]] = []
-    for finding in report.findings:
-        line = [
-            (finding.location, "bold"), (" ", ""), (finding.level.value, _STYLES.get(finding.level.value, "")),
-            (" ", ""), (_one_line(finding.message), ""), (f" ({finding.rule})", "dim"),
-        ]
-        if finding.hint:
-            line.append((f"; {_one_line(finding.hint)}", "green"))
-        out.append(line)
+    out: list[Line] = [_finding_line(finding) for finding in report.findings]
+    out.extend(_diff_lines(report))
+    out.append(_summary(report))
+    return out
+
+
+def _summary(report: Report) -> Line:
     summary = report.summary
     checked = len(report.files)
     noun = "file" if checked == 1 else "files"
+    if report.diffs or report.command in ("diff", "bump"):
+        from dativo_check.diff.engine import summary as diff_summary
+
+        facts = diff_summary(report.diffs)
+        breaking = sum(1 for diff in report.diffs for change in diff.changes if change.breaking)
+        text = (f"{len(report.diffs)} contract(s) changed, {breaking} breaking change(s), "
+                f"required bump {facts['required_bump']}, version gate {'ok' if facts['version_ok'] else 'FAILS'}; "
+                f"{summary['errors']} error(s), {summary['warnings']} warning(s)")
+        return [(text, "bold red" if report.failed else "green")]
     if not report.findings:
-        out.append([(f"{checked} {noun} checked, no problems found", "green")])
-    else:
-        affected = len({finding.file for finding in report.findings})
-        parts = [f"{summary['errors']} error{'s' if summary['errors'] != 1 else ''}",
-                 f"{summary['warnings']} warning{'s' if summary['warnings'] != 1 else ''}"]
-        if summary["infos"]:
-            parts.append(f"{summary['infos']} info")
-        style = "bold red" if summary["errors"] else "yellow"
-        out.append([(f"{', '.join(parts)} in {affected} of {checked} {noun}", style)])
-    return out
+        return [(f"{checked} {noun} checked, no problems found", "green")]
+    affected = len({finding.file for finding in report.findings})
+    parts = [f"{summary['errors']} error{'s' if summary['errors'] != 1 else ''}",
+             f"{summary['warnings']} warning{'s' if summary['warnings'] != 1 else ''}"]
+    if summary["infos"]:
+        parts.append(f"{summary['infos']} info")
+    style = "bold red" if summary["errors"] else "yellow"
+    return [(f"{', '.join(parts)} in {affected} of {checked} {noun}", style)]
 
 
 def render(report: Report, color: bool = False) -> str:

@@ -1,0 +1,106 @@
+"""Set each changed contract's `version` to the smallest correct one, moving it to a new version folder if needed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from dativo_check.config import Config
+from dativo_check.contract import git, layout
+from dativo_check.contract.loader import load_text
+from dativo_check.diff import gate
+from dativo_check.diff.engine import ContractDiff
+from dativo_check.diff.run import DiffRun
+from dativo_check.errors import UsageError
+from dativo_check.fsutil import inside, write_atomic
+from dativo_check.model import Bump
+
+
+@dataclass(frozen=True)
+class BumpAction:
+    """What `bump --write` does for one contract."""
+
+    contract_id: str
+    file: str
+    target: str
+    old_version: str | None
+    new_version: str
+    text: str
+    restore: str | None = None
+    restore_text: bytes | None = None
+    remove: str | None = None
+
+    def describe(self) -> str:
+        steps = [f"{self.contract_id}: version {self.old_version} -> {self.new_version}"]
+        if self.target != self.file:
+            steps.append(f"write {self.target}")
+        else:
+            steps.append(f"update {self.file}")
+        if self.restore:
+            steps.append(f"restore the released {self.restore}")
+        if self.remove:
+            steps.append(f"remove {self.remove}")
+        return "; ".join(steps)
+
+    def to_dict(self) -> dict:
+        return {"id": self.contract_id, "file": self.file, "target": self.target, "old_version": self.old_version,
+                "new_version": self.new_version, "restore": self.restore, "remove": self.remove}
+
+
+_VALUE = re.compile(r"""(?P<quote>["']?)(?P<value>[^\s"'#]+)(?P=quote)""")
+
+
+def set_version(text: str, new_version: str) -> str:
+    """The file with its root `version` replaced, every other byte (comments, quoting, order) unchanged."""
+    result = load_text(text, "contract")
+    if result.document is None or "version" not in result.document.data:
+        raise UsageError("the contract has no version to bump")
+    line, column = result.document.locate("/version")
+    lines = text.splitlines(keepends=True)
+    current = lines[line - 1]
+    match = _VALUE.match(current, column - 1)
+    if match is None:
+        raise UsageError(f"cannot find the version value on line {line}")
+    quote = match.group("quote") or '"'
+    lines[line - 1] = f"{current[:match.start()]}{quote}{new_version}{quote}{current[match.end():]}"
+    return "".join(lines)
+
+
+def needs_bump(diff: ContractDiff) -> bool:
+    return (diff.status == "changed" and diff.file is not None and diff.next_version is not None
+            and diff.required_bump is not Bump.NONE and not diff.version_ok)
+
+
+def plan(run: DiffRun, config: Config) -> list[BumpAction]:
+    return [_action(diff, run, config) for diff in run.diffs if needs_bump(diff)]
+
+
+def _action(diff: ContractDiff, run: DiffRun, config: Config) -> BumpAction:
+    assert diff.file is not None and diff.next_version is not None
+    text = (config.root / diff.file).read_text(encoding="utf-8")
+    updated = set_version(text, diff.next_version)
+    placed = layout.parse(diff.file)
+    new = gate.parse(diff.next_version)
+    if placed is None or new is None or (placed.major, placed.minor) == (new.major, new.minor):
+        return BumpAction(diff.id, diff.file, diff.file, diff.head_version, diff.next_version, updated)
+    target = placed.with_version(new.major, new.minor)
+    if (config.root / target).exists():
+        raise UsageError(f"{diff.id}: {target} already exists; bump it by hand")
+    released = diff.base_file == diff.file
+    restore_text = None
+    if released and run.base_sha:
+        restore_text = git.read_blobs(config.root, [f"{run.base_sha}:{diff.file}"]).get(f"{run.base_sha}:{diff.file}")
+    return BumpAction(diff.id, diff.file, target, diff.head_version, diff.next_version, updated,
+                      restore=diff.file if released else None, restore_text=restore_text,
+                      remove=None if released else diff.file)
+
+
+def apply(actions: Sequence[BumpAction], config: Config) -> None:
+    for action in actions:
+        write_atomic(inside(config.root, action.target), action.text)
+        if action.restore and action.restore_text is not None:
+            write_atomic(inside(config.root, action.restore), action.restore_text.decode("utf-8"))
+        if action.remove:
+            Path(inside(config.root, action.remove)).unlink()
