@@ -79,10 +79,12 @@ def prepare(base: Path, n: int, seed: int) -> tuple[Path, list[Path]]:
 def _fail(command: list[str], cwd: Path, result: subprocess.CompletedProcess) -> None:
     print(f"\n`{' '.join(command)}` in {cwd} exited {result.returncode}; the generated contracts must be clean.",
           file=sys.stderr)
+    if result.stderr:
+        print(result.stderr[:3000], file=sys.stderr)
     try:
         report = json.loads(result.stdout)
     except ValueError:
-        print(result.stdout[:2000] + result.stderr[:2000], file=sys.stderr)
+        print(result.stdout[:2000], file=sys.stderr)
     else:
         findings = report.get("findings", [])
         print(f"{len(findings)} finding(s); the first ones:", file=sys.stderr)
@@ -99,9 +101,10 @@ def measure(command: list[str], cwd: Path, runs: int) -> list[float]:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        code = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+        result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         times.append(time.perf_counter() - started)
-        if code != 0:
+        if result.returncode != 0:  # show what this run said, then the findings of a run that keeps its report
+            print(f"\ntimed run exited {result.returncode}: {result.stderr[:3000]}", file=sys.stderr)
             _fail(command, cwd, subprocess.run(command, cwd=cwd, capture_output=True, text=True))
     return times
 

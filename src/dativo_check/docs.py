@@ -20,6 +20,24 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def compatibility_table(rules: Sequence[RuleDoc], markdown: bool = True) -> str:
+    """The change rules as a matrix: direction, verdict per mode and the bump each mode requires."""
+    changes = [rule for rule in rules if rule.compatibility is not None]
+    header = ("rule", "direction", "forward", "backward", "full", "bump (forward)", "bump (backward)")
+    rows = []
+    for rule in changes:
+        compat = rule.compatibility
+        rows.append((rule.id, compat.direction, compat.forward, compat.backward, compat.verdict("full"),
+                     compat.bump_under("forward"), compat.bump_under("backward")))
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+        lines += [f"| [`{row[0]}`](#{row[0]}) | " + " | ".join(row[1:]) + " |" for row in rows]
+        return "\n".join(lines) + "\n"
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    return "\n".join("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip()
+                     for row in [tuple(h.upper() for h in header), *rows]) + "\n"
+
+
 def rules_table(rules: Sequence[RuleDoc], markdown: bool = True) -> str:
     if markdown:
         rows = ["| rule | level | stage | what it checks |", "| --- | --- | --- | --- |"]
@@ -36,6 +54,12 @@ def rules_table(rules: Sequence[RuleDoc], markdown: bool = True) -> str:
 
 def rule_markdown(rule: RuleDoc) -> str:
     fatal = " It stops the file from being checked further, so its level cannot be lowered." if rule.fatal else ""
+    compat = rule.compatibility
+    if compat is not None:
+        fatal += (f" Direction: {compat.direction}; forward: {compat.forward}; backward: {compat.backward}; "
+                  f"bump: {compat.bump_under('forward')} under forward, {compat.bump_under('backward')} under "
+                  "backward. The level follows the verdict under the active mode (breaks: error, may break: "
+                  "warning, safe: info).")
     return (
         f"## {rule.id}\n\n"
         f"**{rule.summary}**\n\n"
@@ -50,7 +74,14 @@ def rules_document(rules: Sequence[RuleDoc]) -> str:
     head = ("# Rules\n\n"
             "Generated from the rules' own metadata by `python -m dativo_check.docs`; do not edit by hand.\n"
             "Change a rule's level in `.dativo-check.yaml` under `rules:` (error, warning, info or off).\n\n")
-    return head + rules_table(rules).replace("(docs/rules.md#", "(#") + "\n" + "\n".join(
+    matrix = ("## Change rules and compatibility modes\n\n"
+              "`forward`: consumers keep working on data produced under the new contract. `backward`: data produced "
+              "under the old contract (history, backfills) satisfies the new one. `full`: both. `none`: no "
+              "compatibility check. The `-transitive` modes also compare with every earlier version of the current "
+              "major line in git history. A change that breaks under the active mode needs a major bump (a minor one "
+              "in 0.x); otherwise the rule's own bump. Levels and bumps can be changed per rule under `rules:`.\n\n"
+              + compatibility_table(rules) + "\n")
+    return head + rules_table(rules).replace("(docs/rules.md#", "(#") + "\n" + matrix + "\n".join(
         rule_markdown(rule) for rule in rules)
 
 

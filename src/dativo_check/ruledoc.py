@@ -11,6 +11,30 @@ from dativo_check.model import Finding, Level
 
 
 @dataclass(frozen=True)
+class Compatibility:
+    """What a change rule's change does to the contract: direction, forward and backward verdicts, and the bump it
+    needs when it breaks nothing under the active mode (a breaking change needs a major bump)."""
+
+    direction: str
+    forward: str
+    backward: str
+    bump: str
+
+    def verdict(self, mode: str) -> str:
+        from dativo_check.model import Verdict, mode_verdict
+
+        return mode_verdict(mode, Verdict(self.forward), Verdict(self.backward)).value
+
+    def bump_under(self, mode: str) -> str:
+        return "major" if self.verdict(mode) == "breaks" else self.bump
+
+    def to_dict(self) -> dict:
+        return {"direction": self.direction, "forward": self.forward, "backward": self.backward,
+                "full": self.verdict("full"), "bump": self.bump, "bump_forward": self.bump_under("forward"),
+                "bump_backward": self.bump_under("backward")}
+
+
+@dataclass(frozen=True)
 class RuleDoc:
     """What a user can know about one rule: its id, default level, purpose and a passing and a failing example.
 
@@ -26,13 +50,14 @@ class RuleDoc:
     passing: str
     failing: str
     fatal: bool = False
+    compatibility: Compatibility | None = None
 
     def finding(self, file: str, message: str, line: int | None = None, column: int | None = None,
                 path: str = "", hint: str | None = None) -> Finding:
         return Finding(self.id, self.level, message, file, line, column, path, hint)
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "id": self.id,
             "level": self.level.value,
             "stage": self.stage,
@@ -43,6 +68,9 @@ class RuleDoc:
             "fail": self.failing,
             "fatal": self.fatal,
         }
+        if self.compatibility is not None:
+            out["compatibility"] = self.compatibility.to_dict()
+        return out
 
 
 def parse(text: str) -> tuple[str, str, str, str]:

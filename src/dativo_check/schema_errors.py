@@ -34,7 +34,11 @@ def problems(errors: Iterable[Any], vocabulary: frozenset[str] = frozenset()) ->
     for error in errors:
         for problem in _explain(error, vocabulary):
             seen.setdefault((problem.pointer, problem.message), problem)
-    return list(seen.values())
+    found = list(seen.values())
+    # An invalid child makes its key "unevaluated" for the parent too; the child's own problem is the real one.
+    inner = [problem.pointer for problem in found]
+    return [problem for problem in found if not (problem.at_key and problem.message.startswith("unknown key")
+                                                 and any(other.startswith(problem.pointer + "/") for other in inner))]
 
 
 def vocabulary_of(schema: Any) -> frozenset[str]:

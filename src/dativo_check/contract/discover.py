@@ -7,7 +7,7 @@ import re
 import subprocess
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from dativo_check.config import Config
 
@@ -77,21 +77,25 @@ def looks_like_contract(raw: bytes) -> bool:
     return _KIND.search(raw) is not None
 
 
-def discover(config: Config) -> list[str]:
-    """Relative paths of the contracts to check when the user named none."""
-    found = []
+def scan(config: Config) -> Iterator[tuple[str, bytes]]:
+    """The contract files of the repository with their contents, each file read once."""
     for relative in repository_files(config.root):
         if not relative.endswith(YAML_SUFFIXES) or any(part in SKIPPED_FOLDERS for part in relative.split("/")[:-1]):
             continue
         if config.exclude and matches_any(relative, config.exclude):
             continue
-        if config.paths:
-            if matches_any(relative, config.paths):
-                found.append(relative)
+        try:
+            with open(config.root / relative, "rb") as handle:
+                raw = handle.read(config.limits.max_file_size)
+        except OSError:
             continue
-        if _file_is_contract(config.root / relative, config.limits.max_file_size):
-            found.append(relative)
-    return found
+        if matches_any(relative, config.paths) if config.paths else looks_like_contract(raw):
+            yield relative, raw
+
+
+def discover(config: Config) -> list[str]:
+    """Relative paths of the contracts to check when the user named none."""
+    return [relative for relative, _ in scan(config)]
 
 
 def _file_is_contract(path: Path, limit: int) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Iterable
 
 from dativo_check.config import Config
@@ -45,14 +44,14 @@ class ContractIndex:
         found = [IndexEntry(contract.id, contract.version, contract.file)
                  for group in self._loaded.values() for contract in group]
         if self._config is not None:
-            from dativo_check.contract.discover import discover
+            from dativo_check.contract.discover import scan
 
-            for relative in discover(self._config):
-                if relative in seen:
-                    continue
-                entry = _scan(self._config.root / relative, relative, self._config.limits.max_file_size)
-                if entry is not None:
-                    found.append(entry)
+            for relative, raw in scan(self._config):
+                contract_id = scan_id(raw) if relative not in seen else None
+                if contract_id is not None:
+                    version = _VERSION_LINE.search(raw)
+                    found.append(IndexEntry(contract_id, version.group(1).decode("utf-8", "replace").strip()
+                                            if version else None, relative))
         return tuple(found)
 
     def ids(self) -> list[str]:
@@ -86,19 +85,6 @@ def scan_id(raw: bytes) -> str | None:
     """The root `id:` of a contract file, found without parsing it."""
     match = _ID_LINE.search(raw)
     return match.group(1).decode("utf-8", "replace").strip() if match else None
-
-
-def _scan(path: Path, relative: str, limit: int) -> IndexEntry | None:
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(limit)
-    except OSError:
-        return None
-    contract_id = scan_id(raw)
-    if contract_id is None:
-        return None
-    version = _VERSION_LINE.search(raw)
-    return IndexEntry(contract_id, version.group(1).decode("utf-8", "replace").strip() if version else None, relative)
 
 
 def _version_key(version: str | None) -> tuple:

@@ -43,14 +43,29 @@ class Limits:
 
 
 class Document:
-    """A loaded YAML file: its data and the node tree that answers "where is this JSON pointer?"."""
+    """A loaded YAML file: its data, and its text to answer "where is this JSON pointer?".
 
-    __slots__ = ("file", "data", "_root")
+    The node tree that knows positions is several times the size of the data, and most files never need a position,
+    so it is dropped after loading and composed again the first time a finding asks for a line.
+    """
 
-    def __init__(self, file: str, data: Any, root: Any) -> None:
+    __slots__ = ("file", "data", "text", "_root")
+
+    def __init__(self, file: str, data: Any, text: str) -> None:
         self.file = file
         self.data = data
-        self._root = root
+        self.text = text
+        self._root: Any = None
+
+    @property
+    def root(self) -> Any:
+        if self._root is None:
+            composer = _composer_class()(self.text)
+            try:
+                self._root = composer.get_node() if composer.check_node() else None
+            finally:
+                composer.dispose()
+        return self._root
 
     def locate(self, pointer: str, at_key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the node at `pointer`, or of its nearest existing ancestor.
@@ -58,7 +73,7 @@ class Document:
         With `at_key`, a mapping member is located at its key (for "unknown key" findings); otherwise at its value,
         except that a block collection value is located at its key, the line a reader looks for.
         """
-        node = self._root
+        node = self.root
         position = (1, 1)
         if node is None:
             return position
@@ -80,7 +95,7 @@ class Document:
 
     def source_text(self, pointer: str) -> str | None:
         """The scalar at `pointer` exactly as written in the file (`1.10` stays `1.10`), or None."""
-        node = self._root
+        node = self.root
         for token in split_pointer(pointer):
             found = _child(node, token) if node is not None else None
             if found is None:
@@ -165,7 +180,7 @@ def load_text(text: str, file: str, limits: Limits = Limits()) -> LoadResult:
         return LoadResult(None, tuple(builder.findings) + (
             problems.ROOT_TYPE.finding(file, f"the document root is {kind}; a contract is a mapping of keys",
                                        line, column),))
-    return LoadResult(Document(file, data, root), tuple(builder.findings))
+    return LoadResult(Document(file, data, text), tuple(builder.findings))
 
 
 def _fail(rule: problems.Problem, file: str, message: str, line: int | None = 1,

@@ -17,7 +17,9 @@ from types import ModuleType
 from typing import Any, Iterator
 
 from dativo_check.model import Bump, Direction, Verdict
-from dativo_check.ruledoc import RuleDoc, from_text
+import dataclasses
+
+from dativo_check.ruledoc import Compatibility, RuleDoc, from_text
 
 MODULES = (
     "documentation_changed",
@@ -99,9 +101,6 @@ class ChangeRule:
     def detect(self, pair: Any) -> Iterator[Delta]:
         return self.module.detect(pair)
 
-    def to_dict(self) -> dict:
-        return {**self.doc.to_dict(), "direction": self.direction.value, "forward": self.forward.value,
-                "backward": self.backward.value, "bump": self.bump.value, "kinds": list(self.kinds)}
 
 
 def _load(name: str) -> ChangeRule:
@@ -109,7 +108,9 @@ def _load(name: str) -> ChangeRule:
     forward, backward = Verdict(module.FORWARD), Verdict(module.BACKWARD)
     # The level shown in the catalogue is the level under the default (forward) mode.
     level = "error" if forward is Verdict.BREAKS else "warning" if forward is Verdict.MAY_BREAK else "info"
-    doc = from_text(module.ID, level, "change", module.CATEGORY, module.__doc__ or "")
+    doc = dataclasses.replace(from_text(module.ID, level, "change", module.CATEGORY, module.__doc__ or ""),
+                              compatibility=Compatibility(module.DIRECTION, module.FORWARD, module.BACKWARD,
+                                                          module.BUMP))
     return ChangeRule(doc, module, tuple(module.KINDS), Direction(module.DIRECTION), forward, backward,
                       Bump(module.BUMP))
 
