@@ -67,6 +67,10 @@ class Document:
                 composer.dispose()
         return self._root
 
+    def forget_positions(self) -> None:
+        """Drop the node tree once every finding of this file has its line (it is composed again if needed)."""
+        self._root = None
+
     def locate(self, pointer: str, at_key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the node at `pointer`, or of its nearest existing ancestor.
 
@@ -246,14 +250,28 @@ def _composer_class() -> type:
         import yaml
         from yaml.resolver import BaseResolver
 
-        class CoreResolver(BaseResolver):
-            yaml_implicit_resolvers: dict = {}
+        implicit: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        for tag, pattern, first in (
+            (_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+            (_INT, INT_PATTERN, "-+0123456789"),
+            (_FLOAT, FLOAT_PATTERN, "-+0123456789."),
+            (_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ("~", "n", "N", "")),
+            (_MERGE, re.compile(r"^<<$"), "<"),
+        ):
+            for char in first:
+                implicit.setdefault(char, []).append((tag, pattern))
 
-        CoreResolver.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-        CoreResolver.add_implicit_resolver(_INT, INT_PATTERN, list("-+0123456789"))
-        CoreResolver.add_implicit_resolver(_FLOAT, FLOAT_PATTERN, list("-+0123456789."))
-        CoreResolver.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
-        CoreResolver.add_implicit_resolver(_MERGE, re.compile(r"^<<$"), ["<"])
+        class CoreResolver(BaseResolver):
+            """YAML 1.2 core-schema tags, looked up by first character (the composer asks once per scalar)."""
+
+            def resolve(self, kind: Any, value: Any, implicit_flags: Any) -> str:
+                if kind is yaml.ScalarNode:
+                    if implicit_flags[0]:
+                        for tag, pattern in implicit.get(value[:1], ()):
+                            if pattern.match(value):
+                                return tag
+                    return _STR
+                return _SEQ if kind is yaml.SequenceNode else _MAP
 
         try:
             from yaml.cyaml import CParser as Parser

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -72,13 +73,21 @@ def change_id(rule: str, contract_id: str, where: str) -> str:
 
 def detect(base: Contract, head: Contract, options: DiffOptions) -> list[Change]:
     """Every change between two versions; each key of each part is owned by exactly one rule (see `KEYS`)."""
-    rules = all_rules()
+    by_kind = rules_by_kind()
     changes: list[Change] = []
     for pair in walk.pairs(base.data, head.data):
-        for rule in rules:
-            if pair.kind in rule.kinds:
-                changes.extend(_change(rule, delta, pair, base, head, options) for delta in rule.detect(pair))
+        for rule in by_kind.get(pair.kind, ()):
+            changes.extend(_change(rule, delta, pair, base, head, options) for delta in rule.detect(pair))
     return sorted(changes, key=lambda c: (-c.verdict.rank, -c.bump.rank, c.line or 0, c.rule))
+
+
+@lru_cache(maxsize=None)
+def rules_by_kind() -> dict[str, tuple[ChangeRule, ...]]:
+    kinds: dict[str, list[ChangeRule]] = {}
+    for rule in all_rules():
+        for kind in rule.kinds:
+            kinds.setdefault(kind, []).append(rule)
+    return {kind: tuple(rules) for kind, rules in kinds.items()}
 
 
 def _change(rule: ChangeRule, delta: Delta, pair: walk.Pair, base: Contract, head: Contract,
@@ -119,6 +128,10 @@ def compare(base: Contract | None, head: Contract | None, options: DiffOptions =
                             head.version, True, head_hash=content_hash(head.data))
     if head is None:
         return _deleted(base, options, accepted)
+    base_hash, head_hash = content_hash(base.data), content_hash(head.data)
+    if base_hash == head_hash and base.file == head.file:
+        return ContractDiff(head.id or "?", UNCHANGED, head.file, base.file, base.version, head.version, (),
+                            Bump.NONE, Bump.NONE, head.version, True, (), base_hash, head_hash)
     changes = [_accept(change, accepted) for change in detect(base, head, options)]
     changes += _transitive(changes, earlier, head, options, accepted)
     required = Bump.largest(change.bump for change in changes if change.accepted is None)
@@ -127,7 +140,7 @@ def compare(base: Contract | None, head: Contract | None, options: DiffOptions =
     status = CHANGED if changes or result.actual_bump not in (None, Bump.NONE) else UNCHANGED
     return ContractDiff(head.id or base.id or "?", status, head.file, base.file, base.version, head.version,
                         tuple(changes), required, result.actual_bump, result.next_version, result.version_ok,
-                        tuple(result.findings), content_hash(base.data), content_hash(head.data))
+                        tuple(result.findings), base_hash, head_hash)
 
 
 def _accept(change: Change, accepted: Mapping[str, str]) -> Change:

@@ -78,10 +78,11 @@ def diff_refs(config: Config, base_ref: str, head_ref: str | None = None, paths:
     for old, new in revision.pair(base.contracts, head.contracts):
         if new is None and (scope is not None and not _in_scope(old.file, scope) or old.file in unreadable):
             continue  # out of scope, or still there but unreadable (its load finding says why)
-        if old is not None and new is not None and old.file == new.file and _same(old, new):
-            continue
         earlier = _earlier(config, old, new, base, base_sha) if options.mode.endswith("-transitive") else ()
         result = compare(old, new, options, accepted, earlier)
+        for side in (old, new):
+            if side is not None:
+                side.document.forget_positions()
         if result.status == "unchanged" and old is not None and new is not None and old.file == new.file:
             continue
         diffs.append(result)
@@ -143,12 +144,6 @@ def _with_known_contracts(config: Config, head: revision.Revision, base: revisio
         return head
     loaded = load_contracts(missed, config)
     return revision.Revision(head.label, head.contracts + loaded.contracts, head.findings + loaded.findings)
-
-
-def _same(old: Contract, new: Contract) -> bool:
-    from dativo_check.diff.normal import content_hash
-
-    return content_hash(old.data) == content_hash(new.data)
 
 
 def _in_place(old: Contract | None, new: Contract | None, result: ContractDiff) -> list[Finding]:

@@ -121,8 +121,11 @@ def all_rules() -> tuple[ChangeRule, ...]:
 
 
 def changed(pair: Any, key: str) -> bool:
-    """Whether a key's value differs between the two sides (both sides present)."""
-    return pair.base is not None and pair.head is not None and normalise(pair.old(key)) != normalise(pair.new(key))
+    """Whether a key's value differs between the two sides (both sides present), ignoring the order of entries."""
+    if pair.base is None or pair.head is None:
+        return False
+    old, new = pair.old(key), pair.new(key)
+    return old != new and normalise(old) != normalise(new)
 
 
 def normalise(value: Any) -> Any:
@@ -172,3 +175,23 @@ def entry_delta(pair: Any, what: str, hint: str) -> Iterator[Delta]:
         keys = sorted(key for key in set(pair.base.data) | set(pair.head.data) if changed(pair, key))
         yield Delta(pair.pointer, dict(pair.base.data), dict(pair.head.data),
                     f"{what} {pair.label} changed ({', '.join(keys)})", hint, ALL_KEYS)
+
+
+def directional_deltas(moves: Iterator[tuple[str, Any, Any, Direction]], stricter: bool, pointer: str,
+                       what: str, hint: str, keys: tuple[str, ...]) -> Iterator[Delta]:
+    """Deltas for the moves that go one way: stricter ones, or looser and different ones.
+
+    A different (not just looser) value accepts other values than before, so old data may fail it too.
+    """
+    for key, old, new, direction in moves:
+        if (direction is Direction.TIGHTENS) != stricter:
+            continue
+        other = direction is Direction.BOTH
+        word = "stricter" if stricter else "different" if other else "looser"
+        yield Delta(f"{pointer}/{key}", old, new, f"{what}: {key} {_shown(old)} -> {_shown(new)} ({word})", hint,
+                    keys, backward=Verdict.MAY_BREAK if other else None,
+                    direction=None if stricter else direction)
+
+
+def _shown(value: Any) -> str:
+    return "unset" if value is None else str(value)

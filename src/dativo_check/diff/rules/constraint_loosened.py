@@ -24,8 +24,7 @@ from typing import Iterator
 
 from dativo_check.contract.model import mapping
 from dativo_check.diff.constraints import constraint_moves
-from dativo_check.diff.rules import Delta, subject
-from dativo_check.model import Direction, Verdict
+from dativo_check.diff.rules import Delta, directional_deltas, subject
 
 ID = "constraint-loosened"
 CATEGORY = "constraint"
@@ -41,15 +40,6 @@ def detect(pair) -> Iterator[Delta]:
     if pair.base is None or pair.head is None:
         return
     moves = constraint_moves(mapping(pair.old("logicalTypeOptions")), mapping(pair.new("logicalTypeOptions")))
-    for key, old, new, direction in moves:
-        if direction is Direction.TIGHTENS:
-            continue
-        other = direction is Direction.BOTH
-        yield Delta(f"{pair.head.pointer}/logicalTypeOptions/{key}", old, new,
-                    f"{subject(pair)}: {key} {_show(old)} -> {_show(new)} ({'different' if other else 'looser'})",
-                    "consumers may receive values they were promised would never come: release a major version",
-                    KEYS, backward=Verdict.MAY_BREAK if other else None, direction=direction)
-
-
-def _show(value) -> str:
-    return "unset" if value is None else str(value)
+    yield from directional_deltas(moves, False, f"{pair.head.pointer}/logicalTypeOptions", subject(pair),
+                                  "consumers may receive values they were promised would never come: release a "
+                                  "major version", KEYS)

@@ -23,8 +23,7 @@ from typing import Iterator
 
 from dativo_check.contract.model import mapping
 from dativo_check.diff.constraints import constraint_moves
-from dativo_check.diff.rules import Delta, subject
-from dativo_check.model import Direction
+from dativo_check.diff.rules import Delta, directional_deltas, subject
 
 ID = "constraint-tightened"
 CATEGORY = "constraint"
@@ -40,12 +39,5 @@ def detect(pair) -> Iterator[Delta]:
     if pair.base is None or pair.head is None:
         return
     moves = constraint_moves(mapping(pair.old("logicalTypeOptions")), mapping(pair.new("logicalTypeOptions")))
-    for key, old, new, direction in moves:
-        if direction is Direction.TIGHTENS:
-            yield Delta(f"{pair.head.pointer}/logicalTypeOptions/{key}", old, new,
-                        f"{subject(pair)}: {key} {_show(old)} -> {_show(new)} (stricter)",
-                        "check that existing data meets the new bound", KEYS)
-
-
-def _show(value) -> str:
-    return "unset" if value is None else str(value)
+    yield from directional_deltas(moves, True, f"{pair.head.pointer}/logicalTypeOptions", subject(pair),
+                                  "check that existing data meets the new bound", KEYS)

@@ -22,8 +22,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from dativo_check.diff.quality import KEYS, quality_moves
-from dativo_check.diff.rules import Delta
-from dativo_check.model import Direction, Verdict
+from dativo_check.diff.rules import Delta, directional_deltas, subject
 
 ID = "quality-rule-loosened"
 CATEGORY = "quality"
@@ -37,12 +36,6 @@ BUMP = "minor"
 def detect(pair) -> Iterator[Delta]:
     if pair.base is None or pair.head is None:
         return
-    for key, old, new, direction in quality_moves(pair.base.data, pair.head.data):
-        if direction is Direction.TIGHTENS:
-            continue
-        other = direction is Direction.BOTH
-        yield Delta(f"{pair.head.pointer}/{key}", old, new,
-                    f"quality rule {pair.label!r} of {pair.parent}: {key} {old} -> {new} "
-                    f"({'different' if other else 'looser'})",
-                    "consumers may receive data this rule used to stop: release a major version", KEYS,
-                    backward=Verdict.MAY_BREAK if other else None, direction=direction)
+    yield from directional_deltas(quality_moves(pair.base.data, pair.head.data), False, pair.head.pointer,
+                                  subject(pair), "consumers may receive data this rule used to stop: release a major "
+                                  "version", KEYS)

@@ -21,8 +21,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from dativo_check.diff.quality import KEYS, quality_moves
-from dativo_check.diff.rules import Delta
-from dativo_check.model import Direction
+from dativo_check.diff.rules import Delta, directional_deltas, subject
 
 ID = "quality-rule-tightened"
 CATEGORY = "quality"
@@ -36,8 +35,5 @@ BUMP = "minor"
 def detect(pair) -> Iterator[Delta]:
     if pair.base is None or pair.head is None:
         return
-    for key, old, new, direction in quality_moves(pair.base.data, pair.head.data):
-        if direction is Direction.TIGHTENS:
-            yield Delta(f"{pair.head.pointer}/{key}", old, new,
-                        f"quality rule {pair.label!r} of {pair.parent}: {key} {old} -> {new} (stricter)",
-                        "run the stricter check against existing data before release", KEYS)
+    yield from directional_deltas(quality_moves(pair.base.data, pair.head.data), True, pair.head.pointer,
+                                  subject(pair), "run the stricter check against existing data before release", KEYS)
