@@ -296,3 +296,18 @@ def test_history_lists_every_version_with_its_bump(repo, cli):
     assert [v["bump"] for v in versions] == ["none", "patch", "major"]
     assert [v["breaking"] for v in versions] == [False, False, True]
     assert versions[2]["author"] == "Dev" and len(versions[2]["content_hash"]) == 12
+
+
+def test_every_output_format_carries_breaking_changes_at_their_line(repo, cli):
+    data = _without_property(_stripe(version="1.1.0"), "email")
+    write(repo, "specs/stripe/v1.1/customers.yaml", dump(data))
+    github = cli("diff", "--base", "HEAD", "--format", "github", cwd=repo).out.splitlines()
+    assert any(line.startswith("::error file=specs/stripe/v1.1/customers.yaml,line=") and "property-removed" in line
+               for line in github)
+    assert any("version-under-bumped" in line for line in github)
+    sarif = cli("diff", "--base", "HEAD", "--format", "sarif", cwd=repo).json()
+    assert {"property-removed", "version-under-bumped"} <= {r["ruleId"] for r in sarif["runs"][0]["results"]}
+    junit = cli("diff", "--base", "HEAD", "--format", "junit", cwd=repo).out
+    assert "<failure" in junit and "property-removed" in junit
+    text = cli("diff", "--base", "HEAD", cwd=repo).out
+    assert "BREAKING" in text and "next version 2.0.0" in text
