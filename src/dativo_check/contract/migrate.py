@@ -840,33 +840,9 @@ def _safe_name(value: Any) -> str:
 
 def render(contract: Mapping[str, Any]) -> str:
     """Deterministic, block-style YAML that `loader.load_text` reads back to the same data."""
-    import yaml
+    from dativo_check.yamlout import dump
 
-    return yaml.dump(contract, Dumper=_dumper(), sort_keys=False, allow_unicode=True, default_flow_style=False,
-                     width=120)
-
-
-@lru_cache(maxsize=None)
-def _dumper() -> type:
-    import yaml
-
-    from dativo_check.contract.loader import FLOAT_PATTERN, INT_PATTERN
-
-    class ContractDumper(yaml.SafeDumper):
-        def increase_indent(self, flow: bool = False, indentless: bool = False) -> Any:
-            return super().increase_indent(flow, False)  # lists indented under their key, as the examples are
-
-        def ignore_aliases(self, data: Any) -> bool:
-            return True
-
-    def represent_str(dumper: Any, value: str) -> Any:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
-
-    ContractDumper.add_representer(str, represent_str)
-    # The loader reads YAML 1.2 core numbers (`0o17`, `1e5`) that PyYAML's YAML 1.1 rules would leave unquoted.
-    ContractDumper.add_implicit_resolver("tag:yaml.org,2002:int", INT_PATTERN, list("-+0123456789"))
-    ContractDumper.add_implicit_resolver("tag:yaml.org,2002:float", FLOAT_PATTERN, list("-+0123456789."))
-    return ContractDumper
+    return dump(contract)
 
 
 def _text(value: Any) -> str | None:
