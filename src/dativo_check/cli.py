@@ -100,6 +100,25 @@ def build_parser() -> argparse.ArgumentParser:
     _common(bump)
     bump.set_defaults(handler=_bump)
 
+    dbt = commands.add_parser("dbt", help="generate dbt sources, models, exposures and tests from contracts")
+    dbt_commands = dbt.add_subparsers(dest="dbt_command", metavar="SUBCOMMAND", parser_class=_Parser)
+    dbt_commands.required = True
+    generate = dbt_commands.add_parser(
+        "generate", help="write dbt property files, SQL and tests generated from the contracts",
+        description="Generate dbt sources (with freshness and data tests), exposures and, with --models, staging "
+                    "models with enforced contracts. --check writes nothing and exits 1 when the files drifted.")
+    generate.add_argument("paths", nargs="*", metavar="PATH", help="contracts (default: all of the repository)")
+    generate.add_argument("--out", type=Path, metavar="DIR", help="dbt project folder (default: dbt.out, else dbt)")
+    generate.add_argument("--models", action="store_true", default=None, help="also generate staging models")
+    generate.add_argument("--check", action="store_true", help="write nothing; show the drift and exit 1 if any")
+    _common(generate)
+    generate.set_defaults(handler=_dbt_generate)
+    init = dbt_commands.add_parser("init", help="write a minimal dbt_project.yml around the generated files")
+    init.add_argument("--out", type=Path, metavar="DIR", help="dbt project folder (default: dbt.out, else dbt)")
+    init.add_argument("--force", action="store_true", help="replace an existing dbt_project.yml")
+    _common(init)
+    init.set_defaults(handler=_dbt_init)
+
     migrate = commands.add_parser("migrate", help="convert legacy Dativo asset files into ODCS v3.0.2 contracts",
                                   description="Convert legacy Dativo asset files into ODCS v3.0.2 contracts. "
                                               "Without --write or --out, prints the converted contracts (each "
@@ -310,6 +329,61 @@ def _bump(args: argparse.Namespace) -> int:
         print(("" if args.write else "would ") + action.describe())
     if args.write:
         bump.apply(actions, config)
+    return EXIT_OK
+
+
+def _dbt_out(args: argparse.Namespace, config) -> Path:
+    out = args.out if args.out is not None else config.root / config.dbt.out
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} is not a folder")
+    return out
+
+
+def _dbt_generate(args: argparse.Namespace) -> int:
+    from dativo_check.contract.discover import discover, expand
+    from dativo_check.contract.load import load_contracts
+    from dativo_check.dbt import output
+    from dativo_check.dbt.generate import generate
+    from dativo_check.report import Report, renderer
+
+    config = _config(args)
+    _require_existing(args.paths)
+    files = expand(args.paths, config) if args.paths else discover(config)
+    if not files:
+        raise UsageError("no contracts found to generate dbt files from")
+    loaded = load_contracts(files, config)
+    if loaded.findings:
+        sys.stderr.write(renderer("text")(Report("dbt", tuple(files), loaded.findings)))
+        return EXIT_FINDINGS
+    models = args.models if args.models is not None else config.dbt.models
+    generation = generate(loaded.contracts, config.dbt, models)
+    out = _dbt_out(args, config)
+    changes = [change for change in output.plan(generation, out) if change.action != "unchanged"]
+    if args.check:
+        for change in changes:
+            sys.stdout.write(change.diff())
+        if changes:
+            print(f"dbt files in {out} drifted from the contracts ({len(changes)} file(s)); run "
+                  f"`dativo-check dbt generate` and commit the result", file=sys.stderr)
+        return EXIT_FINDINGS if changes else EXIT_OK
+    output.apply(changes, out)
+    for change in changes:
+        print(f"{change.action} {out / change.path}", file=sys.stderr)
+    if not changes:
+        print(f"dbt files in {out} are up to date", file=sys.stderr)
+    return EXIT_OK
+
+
+def _dbt_init(args: argparse.Namespace) -> int:
+    from dativo_check.dbt.project import project_yaml
+    from dativo_check.fsutil import write_atomic
+
+    config = _config(args)
+    target = _dbt_out(args, config) / "dbt_project.yml"
+    if target.exists() and not args.force:
+        raise UsageError(f"{target} exists; pass --force to replace it")
+    write_atomic(target, project_yaml(config.dbt))
+    print(f"wrote {target}", file=sys.stderr)
     return EXIT_OK
 
 

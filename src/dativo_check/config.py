@@ -36,6 +36,21 @@ class ProfileSettings:
 
 
 @dataclass(frozen=True)
+class DbtSettings:
+    """How contracts become dbt files (the `dbt:` section)."""
+
+    out: str = "dbt"
+    source_name: str = "data-product"
+    server: str | None = None
+    database: str | bool = True
+    schema: str | None = None
+    models: bool = False
+    loaded_at_fields: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    project_name: str = "dativo_contracts"
+    profile: str = "dativo"
+
+
+@dataclass(frozen=True)
 class AllowlistEntry:
     """One accepted change: its stable id, why it is accepted and until when."""
 
@@ -61,6 +76,7 @@ class Config:
     limits: Limits = Limits()
     compat: str = "forward"
     allowlist: tuple[AllowlistEntry, ...] = ()
+    dbt: DbtSettings = DbtSettings()
 
     def level_for(self, rule_id: str, default: Level) -> Level:
         return self.rule_levels.get(rule_id, default)
@@ -194,9 +210,25 @@ def _build(data: Any, locate: Any, source: Path, root: Path) -> Config:
         rule_bumps=MappingProxyType(bumps),
         limits=limits,
         compat=data.get("compat", "forward"),
+        dbt=_dbt_settings(data.get("dbt", {})),
         allowlist=tuple(
             AllowlistEntry(entry["id"], entry["reason"], entry["expires"], (locate(f"/allowlist/{index}") or (None,))[0])
             for index, entry in enumerate(data.get("allowlist", ()))),
+    )
+
+
+def _dbt_settings(section: Mapping[str, Any]) -> DbtSettings:
+    defaults = DbtSettings()
+    return DbtSettings(
+        out=section.get("out", defaults.out),
+        source_name=section.get("source-name", defaults.source_name),
+        server=section.get("server"),
+        database=section.get("database", defaults.database),
+        schema=section.get("schema"),
+        models=section.get("models", defaults.models),
+        loaded_at_fields=MappingProxyType(dict(section.get("loaded-at-fields", {}))),
+        project_name=section.get("project-name", defaults.project_name),
+        profile=section.get("profile", defaults.profile),
     )
 
 
