@@ -84,3 +84,20 @@ def test_dativo_breaking_hook_checks_staged_contracts_and_pushed_ranges(git_repo
     rejected = _try(git_repo, pre_commit_home, "dativo-breaking", "--hook-stage", "pre-push",
                     "--from-ref", head, "--to-ref", broken)
     assert rejected.returncode == 1 and "property-removed" in rejected.stdout, rejected.stdout + rejected.stderr
+
+
+def test_dativo_dbt_hook_regenerates_and_fails_until_the_files_are_staged(git_repo, pre_commit_home):
+    write(git_repo, ".dativo-check.yaml", "dbt:\n  out: analytics/dbt\n")
+    contract = example_data("stripe/v1.0/customers.yaml")
+    write(git_repo, "specs/stripe/v1.0/customers.yaml", dump(contract))
+    git(git_repo, "add", ".")
+    first = _try(git_repo, pre_commit_home, "dativo-dbt")
+    assert first.returncode == 1, first.stdout + first.stderr  # the generated files are new: stage them
+    assert (git_repo / "analytics/dbt/models/sources/billing_customers.yml").is_file()
+    git(git_repo, "add", ".")
+    assert _try(git_repo, pre_commit_home, "dativo-dbt").returncode == 0
+    contract["schema"][0]["properties"][1]["required"] = True
+    write(git_repo, "specs/stripe/v1.0/customers.yaml", dump(contract))
+    git(git_repo, "add", "specs")
+    changed = _try(git_repo, pre_commit_home, "dativo-dbt")
+    assert changed.returncode == 1 and "files were modified by this hook" in changed.stdout

@@ -111,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", type=Path, metavar="DIR", help="dbt project folder (default: dbt.out, else dbt)")
     generate.add_argument("--models", action="store_true", default=None, help="also generate staging models")
     generate.add_argument("--check", action="store_true", help="write nothing; show the drift and exit 1 if any")
+    generate.add_argument("--fail-on-change", action="store_true",
+                          help="exit 1 when files were written (hooks: the new files must be staged)")
     _common(generate)
     generate.set_defaults(handler=_dbt_generate)
     init = dbt_commands.add_parser("init", help="write a minimal dbt_project.yml around the generated files")
@@ -371,7 +373,7 @@ def _dbt_generate(args: argparse.Namespace) -> int:
         print(f"{change.action} {out / change.path}", file=sys.stderr)
     if not changes:
         print(f"dbt files in {out} are up to date", file=sys.stderr)
-    return EXIT_OK
+    return EXIT_FINDINGS if changes and args.fail_on_change else EXIT_OK
 
 
 def _dbt_init(args: argparse.Namespace) -> int:

@@ -34,10 +34,12 @@ class Test:
     arguments: tuple[tuple[str, Any], ...] = ()
     severity: str = "error"
 
-    def render(self) -> Any:
+    def render(self, models: bool = False) -> Any:
+        """The test in a property file; a target table argument becomes `source(...)` or, for models, `ref(...)`."""
         body: dict[str, Any] = {}
         if self.arguments:
-            body["arguments"] = dict(self.arguments)
+            body["arguments"] = {key: value.relation(models) if hasattr(value, "relation") else value
+                                 for key, value in self.arguments}
         if self.severity != "error":
             body["config"] = {"severity": self.severity}
         return {self.name: body} if body else self.name
@@ -88,7 +90,7 @@ def _number(value: Any) -> bool:
 
 
 def column_tests(plan: Plan, prop: Property, column: str, single_key: bool,
-                 relation: tuple[str, str] | None) -> None:
+                 relation: tuple[Any, str] | None) -> None:
     """Tests that follow from one property's own fields and its quality rules."""
     if prop.required or single_key:
         plan.add(column, Test("not_null"))
@@ -214,11 +216,12 @@ def retention(sla: Mapping[str, Any] | None) -> tuple[int, str] | None:
     return int(value), datepart
 
 
-def singular_sql(rule: Mapping[str, Any], relation: str, column: str | None, object_names: Sequence[str]) -> str | None:
+def singular_sql(rule: Mapping[str, Any], relation: str, column: str | None, tables: Mapping[str, str]) -> str | None:
     """A SQL quality rule as a singular test, or None when its threshold cannot be expressed.
 
-    `${object}`, `${property}` and the object's own names become the dbt relation and column; everything else of
-    the query is kept as written, with any Jinja in it made inert.
+    `${object}` and `${property}` become the dbt relation and column, the names of the contract's tables (`tables`:
+    name or physical name -> relation) become their relations; everything else of the query is kept as written,
+    with any Jinja in it made inert.
     """
     query = rule.get("query")
     condition = _failure_condition(rule)
@@ -228,9 +231,9 @@ def singular_sql(rule: Mapping[str, Any], relation: str, column: str | None, obj
     if column is not None:
         replacements.update({"${property}": sql_column(column), "{property}": sql_column(column)})
     alternatives = [re.escape(token) for token in replacements]
-    alternatives += [rf"(?<![\w.]){re.escape(name)}(?![\w.])" for name in object_names if name]
+    alternatives += [rf"(?<![\w.]){re.escape(name)}(?![\w.])" for name in sorted(tables, key=len, reverse=True)]
     pieces = re.split(f"({'|'.join(alternatives)})", query.strip().rstrip(";"))
-    text = "".join(replacements.get(piece, relation) if index % 2 else inert(piece)
+    text = "".join((replacements.get(piece) or tables[piece]) if index % 2 else inert(piece)
                    for index, piece in enumerate(pieces))
     return f"select measured_value\nfrom (\n{text}\n) as measured(measured_value)\nwhere {condition}\n"
 

@@ -110,7 +110,7 @@ def generate(contracts: Sequence[Contract], settings: DbtSettings, models: bool)
         by_source.setdefault(table.source, []).append(table)
     index = {(table.contract.id, table.obj.name): table for table in tables}
     for source, members in sorted(by_source.items()):
-        plans = {id(table): _plan(table, index, settings, models, notes) for table in members}
+        plans = {id(table): _plan(table, index, settings, notes) for table in members}
         files.append(_source_file(source, members, plans, settings))
         for table in members:
             files.extend(_singular_files(table, plans[id(table)]))
@@ -275,7 +275,7 @@ def prop_custom(prop: Property, name: str) -> Any:
     return custom_properties(prop.get("customProperties")).get(name)
 
 
-def _plan(table: Table, index: Mapping[tuple, Table], settings: DbtSettings, models: bool,
+def _plan(table: Table, index: Mapping[tuple, Table], settings: DbtSettings,
           notes: list[Finding]) -> data_tests.Plan:
     plan = data_tests.Plan()
     obj, contract = table.obj, table.contract
@@ -291,7 +291,7 @@ def _plan(table: Table, index: Mapping[tuple, Table], settings: DbtSettings, mod
                                                           f"{target_object}.{target_property} is not in this run, "
                                                           "so it has no relationships test"))
                 continue
-            relation = (target.relation(models), column_name(target_prop))
+            relation = (target, column_name(target_prop))
         data_tests.column_tests(plan, prop, column, column == single, relation)
         if mapping(prop.get("logicalTypeOptions")).get("pattern"):
             notes.append(_note(contract, prop.pointer + "/logicalTypeOptions/pattern",
@@ -307,15 +307,16 @@ def _plan(table: Table, index: Mapping[tuple, Table], settings: DbtSettings, mod
     elif period:
         notes.append(_note(contract, obj.pointer, f"{obj.name}: no load-time column, so the retention SLA has no "
                                                   "test (name one under dbt.loaded-at-fields)"))
-    _singular(plan, table, models)
+    _singular(plan, table, [other for other in index.values() if other.contract is contract])
     for label, reason in plan.skipped:
         notes.append(_note(contract, obj.pointer, f"{label}: {reason}"))
     return plan
 
 
-def _singular(plan: data_tests.Plan, table: Table, models: bool) -> None:
-    relation = "{{ " + table.relation(models) + " }}"
-    names = [name for name in (table.obj.name, table.obj.physical_name) if name]
+def _singular(plan: data_tests.Plan, table: Table, siblings: Sequence[Table]) -> None:
+    relation = "{{ " + table.relation(models=False) + " }}"
+    names = {name: "{{ " + other.relation(models=False) + " }}"
+             for other in siblings for name in (other.obj.name, other.obj.physical_name) if name}
     owners: list[tuple[Any, str | None]] = [(table.obj.quality, None)]
     owners += [(prop.quality, column_name(prop)) for prop in table.obj.properties]
     for rules, column in owners:
@@ -335,6 +336,7 @@ def _note(contract: Contract, pointer: str, message: str) -> Finding:
 
 
 def _column(prop: Property, plan: data_tests.Plan, with_type: bool) -> dict[str, Any]:
+    """A column entry; `with_type` is set for staging models, whose tests then point at models too."""
     name = column_name(prop)
     column: dict[str, Any] = {"name": name}
     if not is_identifier(name):
@@ -354,7 +356,7 @@ def _column(prop: Property, plan: data_tests.Plan, with_type: bool) -> dict[str,
         column["config"] = config
     tests = plan.columns.get(name, [])
     if tests:
-        column["data_tests"] = [test.render() for test in tests]
+        column["data_tests"] = [test.render(models=with_type) for test in tests]
     return column
 
 
@@ -440,7 +442,7 @@ def _model_files(source: str, tables: list[Table], plans: Mapping[int, data_test
                            "meta": inert(_meta(table)), "tags": ["dativo", "staging"]}
         entry["columns"] = [_column(prop, plan, with_type=True) for prop in table.obj.properties]
         if plan.table:
-            entry["data_tests"] = [test.render() for test in plan.table]
+            entry["data_tests"] = [test.render(models=True) for test in plan.table]
         entries.append(entry)
     files.append(_yaml_file(f"models/staging/{source}/_{source}__models.yml", {"version": 2, "models": entries},
                             tables))

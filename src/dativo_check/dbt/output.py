@@ -45,7 +45,7 @@ def plan(generation: Generation, out: Path) -> list[FileChange]:
         target = inside(out, path)
         old = target.read_text(encoding="utf-8") if target.is_file() else None
         new = _merged(file, old)
-        action = "create" if old is None else "unchanged" if old == new else "update"
+        action = "create" if old is None else "unchanged" if _same(old, new, file) else "update"
         changes.append(FileChange(path, action, old, new))
     for path, old in _generated_files(out):
         if path not in produced:
@@ -77,6 +77,20 @@ def _generated_files(out: Path) -> list[tuple[str, str]]:
                 if text.startswith(_MARKERS):
                     found.append((path.relative_to(out).as_posix(), text))
     return found
+
+
+def _same(old: str, new: str, file: GeneratedFile) -> bool:
+    """Equal text, or for property files equal data under the same header (hand edits may reorder keys)."""
+    if old == new:
+        return True
+    if file.data is None or old.split("\n", 1)[0] != new.split("\n", 1)[0]:
+        return False
+    import yaml
+
+    try:
+        return yaml.safe_load(old) == yaml.safe_load(new)
+    except yaml.YAMLError:
+        return False
 
 
 def _merged(file: GeneratedFile, old: str | None) -> str:
