@@ -189,7 +189,10 @@ def _emit(text: str, args: argparse.Namespace) -> None:
     if getattr(args, "output", None) is not None:
         from dativo_check.fsutil import write_atomic
 
-        write_atomic(args.output, text)
+        try:
+            write_atomic(args.output, text)
+        except OSError as error:
+            raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from None
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -265,7 +268,7 @@ def _diff(args: argparse.Namespace) -> int:
             path for path in paths if not os.path.exists(path)]
         if not paths:
             return EXIT_OK
-        if base == "HEAD" and not git.run(config.root, "rev-parse", "--verify", "--quiet", "HEAD", check=False):
+        if base == "HEAD" and not git.has_commits(config.root):
             return EXIT_OK  # the first commit: nothing to compare with
     if base is None:
         if len(paths) != 2:
@@ -281,37 +284,14 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
-    import json
-
-    from dativo_check.contract.discover import display_path
-    from dativo_check.contract.index import ContractIndex
-    from dativo_check.contract.loader import load_path
-    from dativo_check.diff.history import history
+    from dativo_check.diff.history import contract_files, history
     from dativo_check.diff.run import options_from
+    from dativo_check.report.history_format import render
 
     config = _config(args)
-    index = ContractIndex([], config)
-    contract_id, paths = args.contract, []
-    if os.path.exists(args.contract):
-        loaded = load_path(args.contract)
-        if loaded.document is None or not isinstance(loaded.document.data.get("id"), str):
-            raise UsageError(f"{args.contract} is not a contract with an id")
-        contract_id = loaded.document.data["id"]
-        paths.append(display_path(args.contract, config.root))
-    paths += [entry.file for entry in index.files_with_id(contract_id)]
-    if not paths:
-        raise UsageError(f"no contract with id {contract_id!r} in this repository")
-    entries = history(config, contract_id, sorted(set(paths)), options_from(config))
-    if args.format == "json":
-        sys.stdout.write(json.dumps({"id": contract_id, "versions": [e.to_dict() for e in entries]}, indent=2) + "\n")
-        return EXIT_OK
-    for entry in entries:
-        flag = " BREAKING" if entry.breaking else ""
-        sys.stdout.write(f"{entry.commit.date[:10]} {entry.commit.sha[:10]} {entry.version or '?':<10} "
-                         f"{entry.bump.value:<6}{flag} {entry.content_hash} {entry.file} "
-                         f"({entry.commit.author}: {entry.commit.subject})\n")
-    if not entries:
-        sys.stdout.write(f"{contract_id}: no committed versions yet\n")
+    contract_id, paths = contract_files(config, args.contract)
+    entries = history(config, contract_id, paths, options_from(config))
+    sys.stdout.write(render(contract_id, entries, args.format))
     return EXIT_OK
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from dativo_check.contract.loader import Limits
 from dativo_check.errors import ConfigError
 from dativo_check.model import Bump, Level
 
@@ -23,6 +22,15 @@ PII_PATTERNS = (
     r"address", r"street", r"postal_?code|zip_?code", r"birth|^dob$", r"ssn|social_security", r"passport",
     r"national_?id|tax_?id", r"ip_?address", r"iban|card_?number|account_?number",
 )
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that keep hostile input from exhausting memory or time."""
+
+    max_file_size: int = 1024 * 1024
+    max_depth: int = 64
+    max_alias_nodes: int = 10_000
 
 
 @dataclass(frozen=True)
@@ -278,7 +286,7 @@ def _config_validator() -> Any:
 
     from dativo_check import resources
 
-    return jsonschema_rs.Draft201909Validator(resources.load_json_schema("config.schema.json"))
+    return jsonschema_rs.Draft201909Validator(resources.load_json_schema("config.schema.json"), validate_formats=True)
 
 
 def _where(source: Path, locate: Any, pointer: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 
 class Level(str, enum.Enum):
@@ -66,6 +66,18 @@ class Finding:
         if self.hint:
             out["hint"] = self.hint
         return out
+
+
+def apply_levels(findings: Iterable[Finding], levels: Mapping[str, Level]) -> list[Finding]:
+    """Configured levels replace defaults; findings of rules set to `off` disappear."""
+    import dataclasses
+
+    out = []
+    for finding in findings:
+        level = levels.get(finding.rule, finding.level)
+        if level is not Level.OFF:
+            out.append(finding if level is finding.level else dataclasses.replace(finding, level=level))
+    return out
 
 
 def count_levels(findings: list[Finding]) -> dict[str, int]:

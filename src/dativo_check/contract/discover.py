@@ -89,7 +89,7 @@ def scan(config: Config) -> Iterator[tuple[str, bytes]]:
                 raw = handle.read(config.limits.max_file_size)
         except OSError:
             continue
-        if matches_any(relative, config.paths) if config.paths else looks_like_contract(raw):
+        if looks_like_contract(raw) or (config.paths and matches_any(relative, config.paths)):
             yield relative, raw
 
 

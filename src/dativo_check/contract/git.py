@@ -1,4 +1,9 @@
-"""Read contracts from git history: resolve a ref, list a tree, and read every blob in one `git cat-file --batch`."""
+"""Read contracts from git history with few processes: a ref is resolved once, a tree is listed once, and every
+blob a run needs is read through one `git cat-file --batch`, by object id (safe for any file name).
+
+Paths are relative to the folder dativo-check runs in (the configuration root), which may be a subfolder of the
+git work tree.
+"""
 
 from __future__ import annotations
 
@@ -14,20 +19,9 @@ class GitError(UsageError):
     """git is missing, the folder is not a repository, or a ref or its objects are not available."""
 
 
-@dataclass
-class GitStats:
-    """How many git processes a run started (the benchmarks report it)."""
-
-    processes: int = 0
-
-
-STATS = GitStats()
-
-
-def run(root: Path, *args: str, input_bytes: bytes | None = None, check: bool = True) -> bytes:
-    STATS.processes += 1
+def run(cwd: Path, *args: str, input_bytes: bytes | None = None, check: bool = True) -> bytes:
     try:
-        done = subprocess.run(["git", *args], cwd=root, input=input_bytes, capture_output=True, timeout=300)
+        done = subprocess.run(["git", *args], cwd=cwd, input=input_bytes, capture_output=True, timeout=300)
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
     except subprocess.TimeoutExpired:
@@ -39,10 +33,20 @@ def run(root: Path, *args: str, input_bytes: bytes | None = None, check: bool = 
 
 
 def toplevel(start: Path) -> Path:
-    try:
-        return Path(run(start, "rev-parse", "--show-toplevel").decode().strip())
-    except GitError:
-        raise GitError(f"{start} is not inside a git repository; --base needs one") from None
+    out = run(start, "rev-parse", "--show-toplevel", check=False).decode("utf-8", "replace").strip()
+    if not out:
+        raise GitError(f"{start} is not inside a git repository; comparing with a git ref needs one")
+    return Path(out)
+
+
+def _prefix(root: Path) -> str:
+    """The configuration root relative to the top of the work tree, as git writes paths (`sub/dir/` or "")."""
+    relative = root.resolve().relative_to(toplevel(root).resolve()).as_posix()
+    return "" if relative == "." else relative + "/"
+
+
+def has_commits(root: Path) -> bool:
+    return bool(run(root, "rev-parse", "--verify", "--quiet", "HEAD", check=False).strip())
 
 
 def is_shallow(root: Path) -> bool:
@@ -56,9 +60,10 @@ def resolve(root: Path, ref: str) -> str:
     out = run(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False).decode().strip()
     if out:
         return out
-    shallow = is_shallow(root)
+    if not has_commits(root):
+        raise GitError(f"git ref {ref!r} does not exist: the repository has no commits yet")
     advice = ("this is a shallow clone: fetch the history (actions/checkout with `fetch-depth: 0`), run "
-              f"`git fetch origin {ref}`, or pass --fetch") if shallow else (
+              f"`git fetch origin {ref}`, or pass --fetch") if is_shallow(root) else (
         f"check the name, or fetch it: `git fetch origin {ref}` (or pass --fetch)")
     raise GitError(f"git ref {ref!r} is not available in this clone; {advice}")
 
@@ -74,30 +79,41 @@ def fetch(root: Path, ref: str) -> None:
         raise GitError(f"could not fetch {ref!r} from origin: {error}") from None
 
 
-def list_files(root: Path, commit: str) -> list[str]:
-    out = run(root, "ls-tree", "-r", "-z", "--name-only", commit)
-    return [path for path in out.decode("utf-8", "replace").split("\0") if path]
+def tree(root: Path, commit: str) -> dict[str, str]:
+    """Every file of a commit under `root`: its path relative to `root` and its blob id, from one `git ls-tree`."""
+    prefix = _prefix(root)
+    out = run(root, "ls-tree", "-r", "-z", "--full-tree", commit)
+    files: dict[str, str] = {}
+    for entry in out.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, path_bytes = entry.partition(b"\t")
+        parts = meta.split()
+        path = path_bytes.decode("utf-8", "surrogateescape")
+        if len(parts) == 3 and parts[1] == b"blob" and path.startswith(prefix):
+            files[path[len(prefix):]] = parts[2].decode()
+    return files
 
 
-def read_blobs(root: Path, specs: Sequence[str]) -> dict[str, bytes | None]:
-    """Contents of many `commit:path` objects through a single `git cat-file --batch` process."""
-    if not specs:
+def read_objects(root: Path, oids: Iterable[str]) -> dict[str, bytes]:
+    """Contents of many blobs, by id, through a single `git cat-file --batch` process."""
+    wanted = list(dict.fromkeys(oids))
+    if not wanted:
         return {}
-    request = "".join(f"{spec}\n" for spec in specs).encode("utf-8")
-    out = run(root, "cat-file", "--batch", input_bytes=request)
-    blobs: dict[str, bytes | None] = {}
+    out = run(root, "cat-file", "--batch", input_bytes="".join(f"{oid}\n" for oid in wanted).encode())
+    blobs: dict[str, bytes] = {}
     position = 0
-    for spec in specs:
-        end = out.index(b"\n", position)
+    for oid in wanted:
+        end = out.find(b"\n", position)
+        if end < 0:
+            raise GitError("git cat-file ended early")
         header = out[position:end].split(b" ")
         position = end + 1
-        if len(header) < 3 or header[-1] == b"missing" or header[1] != b"blob":
-            blobs[spec] = None
-            if len(header) == 3 and header[1] != b"blob" and header[2].isdigit():
-                position += int(header[2]) + 1
-            continue
+        if len(header) != 3 or not header[2].isdigit():
+            continue  # "<oid> missing"
         size = int(header[2])
-        blobs[spec] = out[position:position + size]
+        if header[1] == b"blob":
+            blobs[oid] = out[position:position + size]
         position += size + 1
     return blobs
 
@@ -110,13 +126,34 @@ class Commit:
     subject: str
 
 
-def log(root: Path, paths: Iterable[str], ref: str = "HEAD") -> list[tuple[Commit, list[str]]]:
-    """Commits (newest first) that touched any of `paths`, each with the paths it touched, from one `git log`."""
-    out = run(root, "log", "--format=%x1e%H%x1f%an%x1f%aI%x1f%s", "--name-only", "--no-renames", ref, "--",
-              *paths).decode("utf-8", "replace")
-    commits = []
+@dataclass(frozen=True)
+class FileVersion:
+    """A file as one commit left it: where it was and which blob it held."""
+
+    commit: Commit
+    path: str
+    oid: str
+
+
+def file_history(root: Path, path: str, ref: str = "HEAD") -> list[FileVersion]:
+    """The versions of one file (newest first), following renames, from one `git log --follow`."""
+    prefix = _prefix(root)
+    out = run(root, "log", "--follow", "--raw", "-z", "--no-abbrev", "--format=%x1e%H%x1f%an%x1f%aI%x1f%s",
+              ref, "--", f":(top,literal){prefix}{path}").decode("utf-8", "surrogateescape")
+    versions = []
     for record in out.split("\x1e")[1:]:
-        head, _, names = record.partition("\n")
+        head, _, raw = record.partition("\n")
         sha, author, date, subject = (head.split("\x1f") + ["", "", "", ""])[:4]
-        commits.append((Commit(sha, author, date, subject), [name for name in names.splitlines() if name]))
-    return commits
+        fields = [field for field in raw.split("\0") if field]
+        # raw records: ":old_mode new_mode old_oid new_oid status", then one path, or two for renames and copies
+        index = 0
+        while index < len(fields):
+            meta = fields[index].lstrip("\n").split()
+            status = meta[-1] if meta else ""
+            names = fields[index + 1:index + (3 if status[:1] in "RC" else 2)]
+            index += 1 + len(names)
+            if len(meta) >= 5 and names and status[:1] != "D":
+                current = names[-1]
+                if current.startswith(prefix):
+                    versions.append(FileVersion(Commit(sha, author, date, subject), current[len(prefix):], meta[3]))
+    return versions

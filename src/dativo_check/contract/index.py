@@ -14,6 +14,7 @@ from typing import Iterable
 
 from dativo_check.config import Config
 from dativo_check.contract.model import Contract
+from dativo_check.versions import sort_key
 
 _ID_LINE = re.compile(rb"^id:[ \t]*[\"']?([^\"'#\r\n]+?)[\"']?[ \t]*(?:#[^\r\n]*)?\r?$", re.MULTILINE)
 _VERSION_LINE = re.compile(rb"^version:[ \t]*[\"']?([^\"'#\r\n]+?)[\"']?[ \t]*(?:#[^\r\n]*)?\r?$", re.MULTILINE)
@@ -63,7 +64,7 @@ class ContractIndex:
     def contract(self, contract_id: str) -> Contract | None:
         """The contract with this id, preferring one loaded for this run, else the newest version in the repo."""
         if contract_id in self._loaded:
-            return max(self._loaded[contract_id], key=lambda c: _version_key(c.version))
+            return max(self._loaded[contract_id], key=lambda c: sort_key(c.version))
         if contract_id not in self._parsed:
             self._parsed[contract_id] = self._load(contract_id)
         return self._parsed[contract_id]
@@ -73,7 +74,7 @@ class ContractIndex:
             return None
         from dativo_check.contract.loader import load_path
 
-        candidates = sorted(self.files_with_id(contract_id), key=lambda e: _version_key(e.version), reverse=True)
+        candidates = sorted(self.files_with_id(contract_id), key=lambda e: sort_key(e.version), reverse=True)
         for entry in candidates:
             result = load_path(self._config.root / entry.file, entry.file, self._config.limits)
             if result.document is not None:
@@ -85,8 +86,3 @@ def scan_id(raw: bytes) -> str | None:
     """The root `id:` of a contract file, found without parsing it."""
     match = _ID_LINE.search(raw)
     return match.group(1).decode("utf-8", "replace").strip() if match else None
-
-
-def _version_key(version: str | None) -> tuple:
-    parts = (version or "").split("-")[0].split(".")
-    return tuple(int(part) if part.isdigit() else -1 for part in parts)

@@ -8,7 +8,7 @@ NESTED = "nested"
 NESTED_GOVERNANCE = "nested-governance"
 FLAT = "flat"
 
-# Keys the ODCS root rejects but Dativo's "ODCS-like" files used; any one of them marks a flat legacy file.
+# Keys the ODCS root rejects but Dativo's "ODCS-like" files used.
 _FLAT_ONLY_KEYS = frozenset({
     "compliance", "data_quality", "change_management", "finops", "target", "source_type", "object", "$schema",
     "governance", "lineage", "audit", "dbt", "data_product", "source",
@@ -24,19 +24,17 @@ def legacy_shape(data: Mapping[str, Any]) -> str | None:
         governance = asset.get("governance")
         folded = isinstance(governance, dict) and "cost_center" in governance
         return NESTED_GOVERNANCE if folded or "lineage" in asset or "audit" in asset else NESTED
-    if _FLAT_ONLY_KEYS & set(data):
-        return FLAT
-    if isinstance(data.get("apiVersion"), str) and data.get("kind") == "DataContract":
-        return None  # a contract whose only fault is a team mapping or a column list is told so by the schema
+    markers = len(_FLAT_ONLY_KEYS & set(data))
     if isinstance(data.get("team"), dict) and "owner" in data["team"]:
-        return FLAT
+        markers += 1
     schema = data.get("schema")
-    if isinstance(schema, dict) and "fields" in schema:
-        return FLAT
-    if isinstance(schema, list) and schema and all(
+    if isinstance(schema, dict) and "fields" in schema or isinstance(schema, list) and schema and all(
             isinstance(item, dict) and "type" in item and "properties" not in item for item in schema):
-        return FLAT
-    return None
+        markers += 1
+    # A file that declares itself an ODCS contract is legacy only on strong evidence; one stray key (an editor's
+    # `$schema`, a `team` mapping) is a schema error the validator explains.
+    declared = isinstance(data.get("apiVersion"), str) and data.get("kind") == "DataContract"
+    return FLAT if markers >= (2 if declared else 1) else None
 
 
 def asset_pointer(shape: str) -> str:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from dativo_check.config import Limits
 from dativo_check.contract import problems
 from dativo_check.model import Finding
 from dativo_check.pointer import split_pointer
@@ -31,15 +32,6 @@ INT_PATTERN = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
 FLOAT_PATTERN = re.compile(
     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds that keep hostile input from exhausting memory or time."""
-
-    max_file_size: int = 1024 * 1024
-    max_depth: int = 64
-    max_alias_nodes: int = 10_000
 
 
 class Document:

@@ -515,7 +515,7 @@ def _property(column: Located, rules: list[_Rule], notes: _Notes, profile: Profi
 
 def _types(legacy: str, physical: Any, pointer: str, notes: _Notes) -> dict:
     """Legacy `type` as logicalType (and physicalType where the legacy type names storage)."""
-    from dativo_check.validate.rules.type_compatible import ACCEPTS, physical_family
+    from dativo_check.storage_types import ACCEPTS, physical_family
 
     logical = _LOGICAL.get(legacy.strip().lower())
     if logical is None:

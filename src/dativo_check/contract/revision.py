@@ -11,6 +11,7 @@ from dativo_check.contract.discover import YAML_SUFFIXES, SKIPPED_FOLDERS, looks
 from dativo_check.contract.loader import load_bytes
 from dativo_check.contract.model import Contract
 from dativo_check.model import Finding
+from dativo_check.versions import sort_key
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,11 @@ def from_git(config: Config, commit: str, keep: Callable[[str, bytes], bool] | N
 
     `keep(path, raw)` can skip files before they are parsed (a pre-commit run needs only the contracts it touches).
     """
-    files = [path for path in git.list_files(config.root, commit) if _wanted(path, config)]
-    blobs = git.read_blobs(config.root, [f"{commit}:{path}" for path in files])
+    files = {path: oid for path, oid in git.tree(config.root, commit).items() if _wanted(path, config)}
+    blobs = git.read_objects(config.root, files.values())
     contracts, findings = [], []
-    for path in files:
-        raw = blobs.get(f"{commit}:{path}")
+    for path, oid in sorted(files.items()):
+        raw = blobs.get(oid)
         if raw is None or not (looks_like_contract(raw) or (config.paths and matches_any(path, config.paths))):
             continue
         if keep is not None and not keep(path, raw):
@@ -51,10 +52,7 @@ def from_git(config: Config, commit: str, keep: Callable[[str, bytes], bool] | N
 
 
 def version_key(contract: Contract) -> tuple:
-    from dativo_check.diff.gate import parse
-
-    parsed = parse(contract.version)
-    return (0, 0, 0, "") if parsed is None else (parsed.major, parsed.minor, parsed.patch, parsed.prerelease or "~")
+    return sort_key(contract.version)
 
 
 def pair(base: Sequence[Contract], head: Sequence[Contract]) -> list[tuple[Contract | None, Contract | None]]:
@@ -62,35 +60,37 @@ def pair(base: Sequence[Contract], head: Sequence[Contract]) -> list[tuple[Contr
 
     A file edited in place pairs with its own base. A moved file, or a new version folder
     (`specs/stripe/v1.1/customers.yaml`), pairs with the highest earlier version of the same id, whether that one is
-    in the base or still in the head. Head contracts with no predecessor are new; base ids that vanished from the
-    head are deleted (their newest version stands for them).
+    in the base or still in the head. Contracts without an id pair by path only. A head contract with no
+    predecessor is new; a base contract that no head contract took as its predecessor, and whose file is gone (or
+    now holds another contract), was deleted, even when other versions of the same id remain.
     """
+    head_by_path = {contract.file: contract for contract in head}
     base_by_path = {contract.file: contract for contract in base}
     by_id: dict[str, list[Contract]] = {}
     for contract in (*base, *head):
         if contract.id:
             by_id.setdefault(contract.id, []).append(contract)
-    head_ids = {contract.id for contract in head}
+    used: set[int] = set()
     pairs: list[tuple[Contract | None, Contract | None]] = []
     for contract in head:
         same_path = base_by_path.get(contract.file)
         if same_path is not None and same_path.id == contract.id:
-            pairs.append((same_path, contract))
-            continue
-        earlier = [other for other in by_id.get(contract.id or "", []) if other is not contract
-                   and version_key(other) < version_key(contract) and other.file != contract.file]
-        moved = [other for other in base if other.id == contract.id and other.file not in
-                 {c.file for c in head}]
-        candidates = earlier or moved
-        predecessor = max(candidates, key=version_key) if candidates else None
+            predecessor: Contract | None = same_path
+        elif contract.id is None:
+            predecessor = None
+        else:
+            earlier = [other for other in by_id[contract.id] if other is not contract and other.file != contract.file
+                       and version_key(other) < version_key(contract)]
+            moved = [other for other in base if other.id == contract.id and other.file not in head_by_path]
+            candidates = earlier or moved
+            predecessor = max(candidates, key=version_key) if candidates else None
+        if predecessor is not None:
+            used.add(id(predecessor))
         pairs.append((predecessor, contract))
-    vanished: dict[str, Contract] = {}
     for contract in base:
-        if contract.id and contract.id not in head_ids:
-            current = vanished.get(contract.id)
-            if current is None or version_key(contract) > version_key(current):
-                vanished[contract.id] = contract
-    pairs.extend((contract, None) for contract in vanished.values())
+        still_there = head_by_path.get(contract.file)
+        if id(contract) not in used and (still_there is None or still_there.id != contract.id):
+            pairs.append((contract, None))
     return pairs
 
 

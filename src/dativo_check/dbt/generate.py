@@ -24,7 +24,7 @@ from dativo_check.dbt.names import dbt_name, inert, is_identifier, jinja_string,
 from dativo_check.model import Finding, Level
 from dativo_check.ruledoc import from_text
 from dativo_check.validate.rules.transform_source import parse_reference
-from dativo_check.validate.rules.type_compatible import physical_family
+from dativo_check.storage_types import physical_family
 
 UNMAPPED = from_text("dbt-unmapped", "info", "dbt", "dbt", """
     What a contract states that has no dbt form is reported, not dropped.

@@ -10,12 +10,12 @@ from typing import Sequence
 from dativo_check.config import Config
 from dativo_check.contract import git, layout
 from dativo_check.contract.loader import load_text
-from dativo_check.diff import gate
 from dativo_check.diff.engine import ContractDiff
 from dativo_check.diff.run import DiffRun
 from dativo_check.errors import UsageError
 from dativo_check.fsutil import inside, write_atomic
 from dativo_check.model import Bump
+from dativo_check.versions import parse
 
 
 @dataclass(frozen=True)
@@ -63,14 +63,21 @@ def set_version(text: str, new_version: str) -> str:
     match = _VALUE.match(current, column - 1)
     if match is None:
         raise UsageError(f"cannot find the version value on line {line}")
-    quote = match.group("quote") or '"'
+    # an unquoted version stays unquoted; one YAML read as a number (`version: 1.0`) gets quotes
+    quote = match.group("quote") or ("" if isinstance(result.document.data["version"], str) else '"')
     lines[line - 1] = f"{current[:match.start()]}{quote}{new_version}{quote}{current[match.end():]}"
     return "".join(lines)
 
 
 def needs_bump(diff: ContractDiff) -> bool:
-    return (diff.status == "changed" and diff.file is not None and diff.next_version is not None
-            and diff.required_bump is not Bump.NONE and not diff.version_ok)
+    """A wrong version, or a right version in the wrong `vMAJOR.MINOR` folder."""
+    if (diff.status != "changed" or diff.file is None or diff.next_version is None
+            or diff.required_bump is Bump.NONE):
+        return False
+    if not diff.version_ok:
+        return True
+    placed, declared = layout.parse(diff.file), layout.major_minor(diff.head_version)
+    return placed is not None and declared is not None and (placed.major, placed.minor) != declared
 
 
 def plan(run: DiffRun, config: Config) -> list[BumpAction]:
@@ -79,20 +86,22 @@ def plan(run: DiffRun, config: Config) -> list[BumpAction]:
 
 def _action(diff: ContractDiff, run: DiffRun, config: Config) -> BumpAction:
     assert diff.file is not None and diff.next_version is not None
-    text = (config.root / diff.file).read_text(encoding="utf-8")
-    updated = set_version(text, diff.next_version)
+    version = diff.head_version if diff.version_ok and diff.head_version else diff.next_version
+    text = (config.root / diff.file).read_bytes().decode("utf-8")
+    updated = text if version == diff.head_version else set_version(text, version)
     placed = layout.parse(diff.file)
-    new = gate.parse(diff.next_version)
+    new = parse(version)
     if placed is None or new is None or (placed.major, placed.minor) == (new.major, new.minor):
-        return BumpAction(diff.id, diff.file, diff.file, diff.head_version, diff.next_version, updated)
+        return BumpAction(diff.id, diff.file, diff.file, diff.head_version, version, updated)
     target = placed.with_version(new.major, new.minor)
     if (config.root / target).exists():
         raise UsageError(f"{diff.id}: {target} already exists; bump it by hand")
     released = diff.base_file == diff.file
     restore_text = None
     if released and run.base_sha:
-        restore_text = git.read_blobs(config.root, [f"{run.base_sha}:{diff.file}"]).get(f"{run.base_sha}:{diff.file}")
-    return BumpAction(diff.id, diff.file, target, diff.head_version, diff.next_version, updated,
+        oid = git.tree(config.root, run.base_sha).get(diff.file)
+        restore_text = git.read_objects(config.root, [oid]).get(oid) if oid else None
+    return BumpAction(diff.id, diff.file, target, diff.head_version, version, updated,
                       restore=diff.file if released else None, restore_text=restore_text,
                       remove=None if released else diff.file)
 
@@ -101,6 +110,6 @@ def apply(actions: Sequence[BumpAction], config: Config) -> None:
     for action in actions:
         write_atomic(inside(config.root, action.target), action.text)
         if action.restore and action.restore_text is not None:
-            write_atomic(inside(config.root, action.restore), action.restore_text.decode("utf-8"))
+            write_atomic(inside(config.root, action.restore), action.restore_text)
         if action.remove:
             Path(inside(config.root, action.remove)).unlink()

@@ -10,7 +10,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from dativo_check.contract.model import Contract
 from dativo_check.diff import gate, walk
 from dativo_check.diff.rules import ChangeRule, Delta, all_rules
-from dativo_check.model import Bump, Change, Finding, Level, Verdict, mode_verdict
+from dativo_check.model import Bump, Change, Finding, Level, Verdict, apply_levels, mode_verdict
 
 ADDED, DELETED, CHANGED, UNCHANGED = "added", "deleted", "changed", "unchanged"
 
@@ -77,6 +77,8 @@ def detect(base: Contract, head: Contract, options: DiffOptions) -> list[Change]
     changes: list[Change] = []
     for pair in walk.pairs(base.data, head.data):
         for rule in by_kind.get(pair.kind, ()):
+            if options.rules.get(rule.id, RuleSetting()).level is Level.OFF:
+                continue
             changes.extend(_change(rule, delta, pair, base, head, options) for delta in rule.detect(pair))
     return sorted(changes, key=lambda c: (-c.verdict.rank, -c.bump.rank, c.line or 0, c.rule))
 
@@ -138,9 +140,11 @@ def compare(base: Contract | None, head: Contract | None, options: DiffOptions =
     result = gate.check(base, head, required, changes)
     changes = [_covered(change, result.actual_bump, base, gate.is_draft(head)) for change in changes]
     status = CHANGED if changes or result.actual_bump not in (None, Bump.NONE) else UNCHANGED
+    levels = {rule_id: setting.level for rule_id, setting in options.rules.items() if setting.level is not None}
+    findings = apply_levels(result.findings, levels)
     return ContractDiff(head.id or base.id or "?", status, head.file, base.file, base.version, head.version,
                         tuple(changes), required, result.actual_bump, result.next_version, result.version_ok,
-                        tuple(result.findings), base_hash, head_hash)
+                        tuple(findings), base_hash, head_hash)
 
 
 def _accept(change: Change, accepted: Mapping[str, str]) -> Change:

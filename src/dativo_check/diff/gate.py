@@ -9,6 +9,7 @@ from typing import Sequence
 from dativo_check.contract.model import Contract
 from dativo_check.model import Bump, Change, Finding, Level
 from dativo_check.ruledoc import from_text
+from dativo_check.versions import parse
 
 UNDER_BUMP = from_text("version-under-bumped", "error", "gate", "version", """
     The version bump is at least the bump the changes need.
@@ -150,7 +151,25 @@ ALLOWLIST_UNUSED = from_text("allowlist-unused", "warning", "gate", "allowlist",
         allowlist: [{id: property-removed@3f2a9c1d0b, reason: no readers, expires: 2999-01-01}]
 """)
 
-RULES = (UNDER_BUMP, NOT_BUMPED, DECREASED, INVALID, OVER_BUMP, IN_PLACE, ALLOWLIST_EXPIRED, ALLOWLIST_UNUSED)
+ID_MISMATCH = from_text("diff-id-mismatch", "warning", "gate", "version", """
+    The two files `diff OLD NEW` compares are versions of the same contract.
+
+    Comparing two different contracts (different `id`s) produces a diff, but not one anybody should gate a release
+    on; the finding says so. With `--base`, contracts are paired by id and this cannot happen.
+
+    PASS:
+
+        # old.yaml: id: stripe-customers    new.yaml: id: stripe-customers
+        id: stripe-customers
+
+    FAIL:
+
+        # old.yaml: id: stripe-customers    new.yaml: id: hubspot-contacts
+        id: hubspot-contacts
+""")
+
+RULES = (UNDER_BUMP, NOT_BUMPED, DECREASED, INVALID, OVER_BUMP, IN_PLACE, ALLOWLIST_EXPIRED, ALLOWLIST_UNUSED,
+         ID_MISMATCH)
 _DRAFT = ("draft", "proposed")
 
 
@@ -160,15 +179,6 @@ class GateResult:
     next_version: str | None
     version_ok: bool
     findings: tuple[Finding, ...]
-
-
-def parse(version: str | None):
-    import semver
-
-    try:
-        return semver.Version.parse(version) if isinstance(version, str) else None
-    except ValueError:
-        return None
 
 
 def bump_between(old, new) -> Bump | None:
@@ -209,12 +219,12 @@ def check(base: Contract, head: Contract, required: Bump, changes: Sequence[Chan
         findings.append(head.finding(rule.id, level or rule.level, message, "/version", hint))
 
     if old is None:
-        report(INVALID, f"base version {base.version!r} is not a semantic version; the version gate is skipped",
+        report(INVALID, f"base version {_written(base)} is not a semantic version; the version gate is skipped",
                level=Level.WARNING)
         return GateResult(None, None, True, _soften(findings, head))
     suggested = next_version(old, required)
     if new is None:
-        report(INVALID, f"version {head.version!r} is not a semantic version", hint=f"write {suggested}")
+        report(INVALID, f"version {_written(head)} is not a semantic version", hint=f"write {suggested}")
         return GateResult(None, suggested, False, _soften(findings, head))
     actual = bump_between(old, new)
     needed = effective(required, old)
@@ -235,6 +245,12 @@ def check(base: Contract, head: Contract, required: Bump, changes: Sequence[Chan
                           f"{needed.value}", hint=f"{suggested} would do" if needed is not Bump.NONE else None)
     ok = not any(finding.level is Level.ERROR for finding in findings)
     return GateResult(actual, suggested, ok, _soften(findings, head))
+
+
+def _written(contract: Contract) -> str:
+    """The version as the file has it, even when YAML read it as a number (`1.0`)."""
+    text = contract.document.source_text("/version")
+    return repr(text) if text is not None else "(missing)"
 
 
 def is_draft(contract: Contract) -> bool:

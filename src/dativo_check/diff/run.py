@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from dativo_check.contract.load import load_contracts
 from dativo_check.contract.model import Contract
 from dativo_check.diff import gate
 from dativo_check.diff.engine import ContractDiff, DiffOptions, RuleSetting, compare
-from dativo_check.model import Bump, Finding, Level
+from dativo_check.model import Bump, Finding, Level, apply_levels
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,10 @@ class DiffRun:
 
 
 def options_from(config: Config, mode: str | None = None) -> DiffOptions:
-    from dativo_check.diff.rules import all_rules
-
-    ids = {rule.id for rule in all_rules()}
+    """The compatibility mode and the configured level and bump of every rule the configuration names."""
+    ids = set(config.rule_levels) | set(config.rule_bumps)
     settings = {rule_id: RuleSetting(config.rule_levels.get(rule_id), config.rule_bumps.get(rule_id))
-                for rule_id in ids if rule_id in config.rule_levels or rule_id in config.rule_bumps}
+                for rule_id in ids}
     return DiffOptions(mode or config.compat, settings)
 
 
@@ -45,7 +45,12 @@ def diff_files(old: str, new: str, config: Config, mode: str | None = None) -> D
                                                              display_path(new, config.root)))
     base, head = loaded.contracts
     result = compare(base, head, options_from(config, mode), _allowlist(config))
-    return DiffRun(base.file, head.file, (result,), _allowlist_findings(config, [result]), files=(head.file,))
+    findings = list(_allowlist_findings(config, [result]))
+    if base.id != head.id:
+        findings.append(head.finding(gate.ID_MISMATCH.id, gate.ID_MISMATCH.level,
+                                     f"comparing different contracts: {base.id!r} and {head.id!r}", "/id"))
+    findings = apply_levels(findings, config.rule_levels)
+    return DiffRun(base.file, head.file, (result,), tuple(findings), files=(head.file,))
 
 
 def diff_refs(config: Config, base_ref: str, head_ref: str | None = None, paths: Sequence[str] = (),
@@ -73,7 +78,7 @@ def diff_refs(config: Config, base_ref: str, head_ref: str | None = None, paths:
         head = _with_known_contracts(config, head, base, scope)
     options = options_from(config, mode)
     accepted = _allowlist(config)
-    diffs, findings = [], list(base.findings) + list(head.findings)
+    diffs, findings = [], list(head.findings) + _base_problems(base, head)
     unreadable = {finding.file for finding in head.findings}
     for old, new in revision.pair(base.contracts, head.contracts):
         if new is None and (scope is not None and not _in_scope(old.file, scope) or old.file in unreadable):
@@ -89,8 +94,8 @@ def diff_refs(config: Config, base_ref: str, head_ref: str | None = None, paths:
         findings.extend(_in_place(old, new, result))
     diffs.sort(key=lambda d: (not d.breaking, d.file or d.base_file or ""))
     files = tuple(sorted({d.file or d.base_file for d in diffs if d.file or d.base_file}))
-    return DiffRun(base_ref, head_ref or "working tree", tuple(diffs),
-                   _allowlist_findings(config, diffs) + tuple(findings), base_sha, head_sha, files)
+    findings = apply_levels([*_allowlist_findings(config, diffs), *findings], config.rule_levels)
+    return DiffRun(base_ref, head_ref or "working tree", tuple(diffs), tuple(findings), base_sha, head_sha, files)
 
 
 def _earlier(config: Config, old: Contract | None, new: Contract | None, base: revision.Revision,
@@ -102,6 +107,13 @@ def _earlier(config: Config, old: Contract | None, new: Contract | None, base: r
         return []
     paths = sorted({old.file, new.file, *(c.file for c in base.contracts if c.id == new.id)})
     return earlier_in_major(config, old, new, paths, base_sha)
+
+
+def _base_problems(base: revision.Revision, head: revision.Revision) -> list[Finding]:
+    """Files that could not be read in the base are context, not this change's fault (unless still broken)."""
+    broken_now = {finding.file for finding in head.findings}
+    return [dataclasses.replace(finding, level=Level.WARNING, message=f"in the base revision: {finding.message}")
+            for finding in base.findings if finding.file not in broken_now]
 
 
 def _available(root: Path, ref: str) -> bool:

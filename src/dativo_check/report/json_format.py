@@ -1,4 +1,4 @@
-"""Machine-readable output; the shape is documented in docs/json-output.md."""
+"""Machine-readable output; the shape is documented in the README (Output formats) and docs/breaking-changes.md."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from dativo_check.config import Config
 from dativo_check.contract.index import ContractIndex
 from dativo_check.contract.legacy import legacy_shape
 from dativo_check.contract.model import Contract
-from dativo_check.model import Finding, Level
+from dativo_check.model import Finding, Level, apply_levels
 from dativo_check.ruledoc import from_text
 from dativo_check.validate import schema
 
@@ -57,7 +57,7 @@ def validate(paths: Sequence[str] | None, config: Config) -> ValidationResult:
     index = ContractIndex(loaded.contracts, None if not paths else config)
     findings = list(loaded.findings) + list(check_contracts(loaded.contracts, config, index))
     return ValidationResult(loaded.files, loaded.contracts, tuple(sorted(
-        apply_levels(findings, config), key=Finding.sort_key)))
+        apply_levels(findings, config.rule_levels), key=Finding.sort_key)))
 
 
 def check_contracts(contracts: Sequence[Contract], config: Config, index: ContractIndex) -> Iterable[Finding]:
@@ -88,14 +88,3 @@ def check_contracts(contracts: Sequence[Contract], config: Config, index: Contra
                 owner = violation.contract
                 yield owner.finding(rule.id, rule.doc.level, violation.message, violation.pointer, violation.hint,
                                     violation.at_key)
-
-
-def apply_levels(findings: Iterable[Finding], config: Config) -> list[Finding]:
-    """Configured levels replace defaults; rules set to `off` disappear."""
-    out = []
-    for finding in findings:
-        level = config.level_for(finding.rule, finding.level)
-        if level is Level.OFF:
-            continue
-        out.append(finding if level is finding.level else dataclasses.replace(finding, level=level))
-    return out

@@ -10,15 +10,15 @@ separated by `---`.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
 from typing import Any, Iterator
 
+from dativo_check.diff.normal import normalise
 from dativo_check.model import Bump, Direction, Verdict
-import dataclasses
-
 from dativo_check.ruledoc import Compatibility, RuleDoc, from_text
 
 MODULES = (
@@ -78,7 +78,6 @@ class Delta:
     new: Any
     message: str
     hint: str
-    keys: tuple[str, ...] = ()
     forward: Verdict | None = None
     backward: Verdict | None = None
     direction: Direction | None = None
@@ -125,16 +124,7 @@ def changed(pair: Any, key: str) -> bool:
     if pair.base is None or pair.head is None:
         return False
     old, new = pair.old(key), pair.new(key)
-    return old != new and normalise(old) != normalise(new)
-
-
-def normalise(value: Any) -> Any:
-    """A comparable form in which the order of unkeyed list entries and of mapping keys does not matter."""
-    if isinstance(value, dict):
-        return tuple(sorted((key, normalise(item)) for key, item in value.items()))
-    if isinstance(value, list):
-        return tuple(sorted((normalise(item) for item in value), key=repr))
-    return value
+    return old != new and normalise(old, key) != normalise(new, key)
 
 
 def subject(pair: Any) -> str:
@@ -159,7 +149,7 @@ def field_deltas(pair: Any, keys: tuple[str, ...], what: str, hint: str) -> Iter
         if changed(pair, key):
             old, new = pair.old(key), pair.new(key)
             verb = "added" if old is None else "removed" if new is None else "changed"
-            yield Delta(key_pointer(pair, key), old, new, f"{subject(pair)}: {what} {key} {verb}", hint, (key,))
+            yield Delta(key_pointer(pair, key), old, new, f"{subject(pair)}: {what} {key} {verb}", hint)
 
 
 ALL_KEYS = ("*",)
@@ -168,17 +158,17 @@ ALL_KEYS = ("*",)
 def entry_delta(pair: Any, what: str, hint: str) -> Iterator[Delta]:
     """One delta for an entry of a keyed list (team member, role, support channel) that was added, removed or edited."""
     if pair.added:
-        yield Delta(pair.pointer, None, dict(pair.head.data), f"{what} {pair.label} added", hint, ALL_KEYS)
+        yield Delta(pair.pointer, None, dict(pair.head.data), f"{what} {pair.label} added", hint)
     elif pair.removed:
-        yield Delta(pair.pointer, dict(pair.base.data), None, f"{what} {pair.label} removed", hint, ALL_KEYS)
-    elif normalise(pair.base.data) != normalise(pair.head.data):
+        yield Delta(pair.pointer, dict(pair.base.data), None, f"{what} {pair.label} removed", hint)
+    elif normalise(dict(pair.base.data)) != normalise(dict(pair.head.data)):
         keys = sorted(key for key in set(pair.base.data) | set(pair.head.data) if changed(pair, key))
         yield Delta(pair.pointer, dict(pair.base.data), dict(pair.head.data),
-                    f"{what} {pair.label} changed ({', '.join(keys)})", hint, ALL_KEYS)
+                    f"{what} {pair.label} changed ({', '.join(keys)})", hint)
 
 
 def directional_deltas(moves: Iterator[tuple[str, Any, Any, Direction]], stricter: bool, pointer: str,
-                       what: str, hint: str, keys: tuple[str, ...]) -> Iterator[Delta]:
+                       what: str, hint: str) -> Iterator[Delta]:
     """Deltas for the moves that go one way: stricter ones, or looser and different ones.
 
     A different (not just looser) value accepts other values than before, so old data may fail it too.
@@ -188,8 +178,7 @@ def directional_deltas(moves: Iterator[tuple[str, Any, Any, Direction]], stricte
             continue
         other = direction is Direction.BOTH
         word = "stricter" if stricter else "different" if other else "looser"
-        yield Delta(f"{pointer}/{key}", old, new, f"{what}: {key} {_shown(old)} -> {_shown(new)} ({word})", hint,
-                    keys, backward=Verdict.MAY_BREAK if other else None,
+        yield Delta(f"{pointer}/{key}", old, new, f"{what}: {key} {_shown(old)} -> {_shown(new)} ({word})", hint, backward=Verdict.MAY_BREAK if other else None,
                     direction=None if stricter else direction)
 
 

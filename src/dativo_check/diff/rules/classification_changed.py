@@ -37,4 +37,4 @@ def detect(pair) -> Iterator[Delta]:
     if changed(pair, "classification"):
         old, new = pair.old("classification"), pair.new("classification")
         yield Delta(key_pointer(pair, "classification"), old, new, f"{subject(pair)}: classification {old} -> {new}",
-                    "review the access policies and consumers of this property", KEYS)
+                    "review the access policies and consumers of this property")

@@ -35,5 +35,4 @@ BUMP = "minor"
 def detect(pair) -> Iterator[Delta]:
     if pair.head is None and pair.old("status") not in ("deprecated", "retired"):
         yield Delta("", pair.old("id"), None, f"contract {pair.old('id')} (status {pair.old('status')}) deleted",
-                    "deprecate it first (status: deprecated), retire it, and delete the file only after that",
-                    ALL_KEYS)
+                    "deprecate it first (status: deprecated), retire it, and delete the file only after that")

@@ -37,4 +37,4 @@ def detect(pair) -> Iterator[Delta]:
     if changed(pair, "status") and pair.new("status") == "retired":
         yield Delta(key_pointer(pair, "status"), pair.old("status"), "retired",
                     f"status {pair.old('status')} -> retired: the data is no longer produced",
-                    "deprecate first, give consumers time, then retire in a new major version", KEYS)
+                    "deprecate first, give consumers time, then retire in a new major version")

@@ -40,9 +40,9 @@ def detect(pair) -> Iterator[Delta]:
         yield from field_deltas(pair, ("customProperties",), "custom", _HINT)
         return
     if pair.added:
-        yield Delta(pair.pointer, None, pair.new("value"), f"custom property {pair.label} added", _HINT, ("value",))
+        yield Delta(pair.pointer, None, pair.new("value"), f"custom property {pair.label} added", _HINT)
     elif pair.removed:
-        yield Delta(pair.pointer, pair.old("value"), None, f"custom property {pair.label} removed", _HINT, ("value",))
+        yield Delta(pair.pointer, pair.old("value"), None, f"custom property {pair.label} removed", _HINT)
     elif changed(pair, "value") or normalise(pair.base.data) != normalise(pair.head.data):
         yield Delta(pair.pointer + "/value", pair.old("value"), pair.new("value"),
-                    f"{subject(pair)} changed", _HINT, ("value", "description"))
+                    f"{subject(pair)} changed", _HINT)

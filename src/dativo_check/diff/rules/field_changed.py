@@ -63,4 +63,4 @@ def detect(pair) -> Iterator[Delta]:
     for key in sorted(set(pair.base.data) | set(pair.head.data)):
         if key not in known and changed(pair, key):
             yield Delta(key_pointer(pair, key), pair.old(key), pair.new(key), f"{subject(pair)}: {key} changed",
-                        "review what this change means for consumers", (key,))
+                        "review what this change means for consumers")

@@ -43,4 +43,4 @@ def detect(pair) -> Iterator[Delta]:
     key = "partitioned" if changed(pair, "partitioned") else "partitionKeyPosition"
     yield Delta(key_pointer(pair, key), pair.old(key), pair.new(key),
                 f"{subject(pair)}: {key} {pair.old(key)} -> {pair.new(key)}",
-                "tell consumers that read partitions directly", KEYS)
+                "tell consumers that read partitions directly")

@@ -37,5 +37,4 @@ def detect(pair) -> Iterator[Delta]:
     if changed(pair, "physicalName"):
         old, new = pair.old("physicalName"), pair.new("physicalName")
         yield Delta(key_pointer(pair, "physicalName"), old, new, f"{subject(pair)}: physicalName {old} -> {new}",
-                    "keep the old physical name available (a view or a copy) until consumers have moved",
-                    ("physicalName",))
+                    "keep the old physical name available (a view or a copy) until consumers have moved")

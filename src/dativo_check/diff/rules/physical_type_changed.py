@@ -24,7 +24,7 @@ from typing import Iterator
 
 from dativo_check.diff.rules import Delta, key_pointer, subject
 from dativo_check.model import Verdict
-from dativo_check.validate.rules.type_compatible import physical_family
+from dativo_check.storage_types import physical_family
 
 ID = "physical-type-changed"
 CATEGORY = "schema"
@@ -89,5 +89,4 @@ def detect(pair) -> Iterator[Delta]:
     widening = isinstance(old, str) and isinstance(new, str) and is_widening(old, new)
     yield Delta(key_pointer(pair, "physicalType"), old, new,
                 f"{subject(pair)}: physicalType {old} -> {new}" + (" (widening)" if widening else ""),
-                "consumers with their own copy of the column must widen it first; release as a major version",
-                ("physicalType",), backward=Verdict.SAFE if widening else None)
+                "consumers with their own copy of the column must widen it first; release as a major version", backward=Verdict.SAFE if widening else None)

@@ -43,7 +43,7 @@ def detect(pair) -> Iterator[Delta]:
     amounts = old.get("priceAmount"), new.get("priceAmount")
     cheaper = same_terms and all(isinstance(a, (int, float)) for a in amounts) and amounts[1] <= amounts[0]
     yield Delta(key_pointer(pair, "price"), pair.old("price"), pair.new("price"),
-                f"price {_show(old)} -> {_show(new)}", "tell consumers before the new price applies", ("price",),
+                f"price {_show(old)} -> {_show(new)}", "tell consumers before the new price applies",
                 forward=Verdict.SAFE if cheaper else None, direction=Direction.TIGHTENS if cheaper else None)
 
 

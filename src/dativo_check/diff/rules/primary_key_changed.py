@@ -51,5 +51,4 @@ def detect(pair) -> Iterator[Delta]:
         what = f"moved from primary key position {old[1]} to {new[1]}"
         key = "primaryKeyPosition"
     yield Delta(key_pointer(pair, key), pair.old(key), pair.new(key), f"{subject(pair)} {what}",
-                "changing the key changes row identity: release it as a major version and rebuild downstream merges",
-                KEYS)
+                "changing the key changes row identity: release it as a major version and rebuild downstream merges")

@@ -34,4 +34,4 @@ BUMP = "minor"
 def detect(pair) -> Iterator[Delta]:
     if pair.added and pair.new("required") is not True:
         yield Delta(pair.pointer, None, pair.label, f"{subject(pair)} added (optional)",
-                    "no action needed for existing consumers", ALL_KEYS)
+                    "no action needed for existing consumers")

@@ -35,4 +35,4 @@ BUMP = "minor"
 def detect(pair) -> Iterator[Delta]:
     if pair.added and pair.new("required") is True:
         yield Delta(pair.pointer, None, pair.label, f"{subject(pair)} added as required",
-                    "history has no value for it: add it as optional, backfill, then require it", ALL_KEYS)
+                    "history has no value for it: add it as optional, backfill, then require it")

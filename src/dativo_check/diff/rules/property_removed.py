@@ -35,4 +35,4 @@ BUMP = "minor"
 def detect(pair) -> Iterator[Delta]:
     if pair.removed:
         yield Delta(pair.pointer, pair.label, None, f"{subject(pair)} removed",
-                    "deprecate it first and remove it in a new major version", ALL_KEYS)
+                    "deprecate it first and remove it in a new major version")

@@ -38,4 +38,4 @@ def detect(pair) -> Iterator[Delta]:
         where = f"{pair.parent}." if pair.parent else ""
         yield Delta(key_pointer(pair, "name"), f"{where}{old}", f"{where}{new}",
                     f"property {where}{old} renamed to {new}",
-                    "keep the old name until consumers have moved, then remove it in a major version", ("name",))
+                    "keep the old name until consumers have moved, then remove it in a major version")

@@ -35,4 +35,4 @@ BUMP = "minor"
 def detect(pair) -> Iterator[Delta]:
     if pair.added:
         yield Delta(pair.pointer, None, pair.label, f"quality rule {pair.label!r} added to {pair.parent}",
-                    "run it against existing data before release", ALL_KEYS)
+                    "run it against existing data before release")

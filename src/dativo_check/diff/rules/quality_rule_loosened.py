@@ -38,4 +38,4 @@ def detect(pair) -> Iterator[Delta]:
         return
     yield from directional_deltas(quality_moves(pair.base.data, pair.head.data), False, pair.head.pointer,
                                   subject(pair), "consumers may receive data this rule used to stop: release a major "
-                                  "version", KEYS)
+                                  "version")

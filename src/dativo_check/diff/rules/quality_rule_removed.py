@@ -34,5 +34,4 @@ BUMP = "minor"
 def detect(pair) -> Iterator[Delta]:
     if pair.removed:
         yield Delta(pair.pointer, pair.label, None, f"quality rule {pair.label!r} removed from {pair.parent}",
-                    "consumers lose this guarantee: release a major version, or keep the rule at severity warning",
-                    ALL_KEYS)
+                    "consumers lose this guarantee: release a major version, or keep the rule at severity warning")

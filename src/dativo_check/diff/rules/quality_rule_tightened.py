@@ -36,4 +36,4 @@ def detect(pair) -> Iterator[Delta]:
     if pair.base is None or pair.head is None:
         return
     yield from directional_deltas(quality_moves(pair.base.data, pair.head.data), True, pair.head.pointer,
-                                  subject(pair), "run the stricter check against existing data before release", KEYS)
+                                  subject(pair), "run the stricter check against existing data before release")

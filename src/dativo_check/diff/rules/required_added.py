@@ -36,4 +36,4 @@ BUMP = "minor"
 def detect(pair) -> Iterator[Delta]:
     if pair.base and pair.head and pair.old("required") is not True and pair.new("required") is True:
         yield Delta(key_pointer(pair, "required"), pair.old("required"), True, f"{subject(pair)} is now required",
-                    "make sure existing rows have a value (backfill) before requiring it", KEYS)
+                    "make sure existing rows have a value (backfill) before requiring it")

@@ -35,5 +35,4 @@ BUMP = "minor"
 def detect(pair) -> Iterator[Delta]:
     if pair.base and pair.head and pair.old("required") is True and pair.new("required") is not True:
         yield Delta(key_pointer(pair, "required"), True, pair.new("required"), f"{subject(pair)} is no longer required",
-                    "keep it required, or release the change as a major version and tell consumers to handle nulls",
-                    KEYS)
+                    "keep it required, or release the change as a major version and tell consumers to handle nulls")

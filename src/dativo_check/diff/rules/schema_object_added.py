@@ -35,4 +35,4 @@ BUMP = "minor"
 def detect(pair) -> Iterator[Delta]:
     if pair.added:
         yield Delta(pair.pointer, None, pair.label, f"schema object {pair.label} added",
-                    "no action needed for existing consumers; backfill it if history must include it", ALL_KEYS)
+                    "no action needed for existing consumers; backfill it if history must include it")

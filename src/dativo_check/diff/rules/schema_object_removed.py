@@ -34,4 +34,4 @@ BUMP = "minor"
 def detect(pair) -> Iterator[Delta]:
     if pair.removed:
         yield Delta(pair.pointer, pair.label, None, f"schema object {pair.label} removed",
-                    "deprecate it first and remove it in a new major version", ALL_KEYS)
+                    "deprecate it first and remove it in a new major version")

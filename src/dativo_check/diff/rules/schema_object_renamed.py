@@ -36,4 +36,4 @@ def detect(pair) -> Iterator[Delta]:
     if pair.renamed:
         old, new = pair.old("name"), pair.new("name")
         yield Delta(key_pointer(pair, "name"), old, new, f"schema object {old} renamed to {new}",
-                    "keep the old name until consumers have moved, then remove it in a major version", ("name",))
+                    "keep the old name until consumers have moved, then remove it in a major version")

@@ -33,4 +33,4 @@ BUMP = "minor"
 
 def detect(pair) -> Iterator[Delta]:
     if pair.added:
-        yield Delta(pair.pointer, None, pair.label, f"server {pair.label} added", "no action needed", ALL_KEYS)
+        yield Delta(pair.pointer, None, pair.label, f"server {pair.label} added", "no action needed")

@@ -42,5 +42,4 @@ def detect(pair) -> Iterator[Delta]:
         if changed(pair, key):
             old, new = pair.old(key), pair.new(key)
             yield Delta(key_pointer(pair, key), old, new, f"server {pair.label}: {key} {old} -> {new}",
-                        "add the new location as another server first, migrate consumers, then remove the old one",
-                        (key,))
+                        "add the new location as another server first, migrate consumers, then remove the old one")

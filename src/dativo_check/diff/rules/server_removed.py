@@ -34,4 +34,4 @@ BUMP = "minor"
 def detect(pair) -> Iterator[Delta]:
     if pair.removed:
         yield Delta(pair.pointer, pair.label, None, f"server {pair.label} removed",
-                    "keep the server during a deprecation period, then remove it in a major version", ALL_KEYS)
+                    "keep the server during a deprecation period, then remove it in a major version")

@@ -45,5 +45,4 @@ def detect(pair) -> Iterator[Delta]:
     verb = "removed" if new is None else f"{describe(old)} -> {describe(new)}"
     yield Delta(pair.pointer + ("" if new is None else "/value"), describe(old), describe(new) if new else None,
                 f"SLA {pair.label} {verb} ({'changed' if other else 'looser'})",
-                "consumers were promised the old level: release a major version and tell them",
-                ALL_KEYS if new is None else KEYS, backward=Verdict.MAY_BREAK if other else None, direction=direction)
+                "consumers were promised the old level: release a major version and tell them", backward=Verdict.MAY_BREAK if other else None, direction=direction)

@@ -42,5 +42,4 @@ def detect(pair) -> Iterator[Delta]:
         return
     verb = "added" if old is None else f"{describe(old)} -> {describe(new)}"
     yield Delta(pair.pointer + ("" if old is None else "/value"), describe(old) if old else None, describe(new),
-                f"SLA {pair.label} {verb} (stricter)", "make sure the pipeline can meet it before release",
-                ALL_KEYS if old is None else KEYS)
+                f"SLA {pair.label} {verb} (stricter)", "make sure the pipeline can meet it before release")

@@ -37,4 +37,4 @@ def detect(pair) -> Iterator[Delta]:
     if changed(pair, "status") and pair.new("status") != "retired":
         yield Delta(key_pointer(pair, "status"), pair.old("status"), pair.new("status"),
                     f"status {pair.old('status')} -> {pair.new('status')}",
-                    "no action needed; a patch bump records it", KEYS)
+                    "no action needed; a patch bump records it")

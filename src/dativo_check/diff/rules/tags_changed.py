@@ -39,4 +39,4 @@ def detect(pair) -> Iterator[Delta]:
     new = set(map(str, pair.new("tags") or []))
     parts = [f"+{tag}" for tag in sorted(new - old)] + [f"-{tag}" for tag in sorted(old - new)]
     yield Delta(key_pointer(pair, "tags"), pair.old("tags"), pair.new("tags"),
-                f"{subject(pair)}: tags {' '.join(parts)}", "no action needed; a patch bump records it", ("tags",))
+                f"{subject(pair)}: tags {' '.join(parts)}", "no action needed; a patch bump records it")

@@ -35,4 +35,4 @@ BUMP = "minor"
 def detect(pair) -> Iterator[Delta]:
     if pair.base and pair.head and pair.old("unique") is not True and pair.new("unique") is True:
         yield Delta(key_pointer(pair, "unique"), pair.old("unique"), True, f"{subject(pair)} is now unique",
-                    "check existing data for duplicates first", KEYS)
+                    "check existing data for duplicates first")

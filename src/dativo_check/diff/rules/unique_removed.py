@@ -34,4 +34,4 @@ BUMP = "minor"
 def detect(pair) -> Iterator[Delta]:
     if pair.base and pair.head and pair.old("unique") is True and pair.new("unique") is not True:
         yield Delta(key_pointer(pair, "unique"), True, pair.new("unique"), f"{subject(pair)} is no longer unique",
-                    "keep it unique, or release a major version and tell consumers to deduplicate", KEYS)
+                    "keep it unique, or release a major version and tell consumers to deduplicate")
