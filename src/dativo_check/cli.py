@@ -111,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", type=Path, metavar="DIR", help="dbt project folder (default: dbt.out, else dbt)")
     generate.add_argument("--models", action="store_true", default=None, help="also generate staging models")
     generate.add_argument("--check", action="store_true", help="write nothing; show the drift and exit 1 if any")
+    generate.add_argument("--explain", action="store_true",
+                          help="list what the contracts state that has no dbt form (otherwise only counted)")
     generate.add_argument("--fail-on-change", action="store_true",
                           help="exit 1 when files were written (hooks: the new files must be staged)")
     _common(generate)
@@ -339,6 +341,12 @@ def _dbt_generate(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     models = args.models if args.models is not None else config.dbt.models
     generation = generate(loaded.contracts, config.dbt, models)
+    if generation.notes and args.explain:
+        findings = tuple(note.finding() for note in generation.notes)
+        sys.stderr.write(renderer("text")(Report("dbt", tuple(files), findings)))
+    elif generation.notes:
+        print(f"{len(generation.notes)} statement(s) in the contracts have no dbt form; --explain lists them",
+              file=sys.stderr)
     out = _dbt_out(args, config)
     changes = [change for change in output.plan(generation, out) if change.action != "unchanged"]
     if args.check:
@@ -351,6 +359,9 @@ def _dbt_generate(args: argparse.Namespace) -> int:
     output.apply(changes, out)
     for change in changes:
         print(f"{change.action} {out / change.path}", file=sys.stderr)
+        if change.dropped_comments:
+            print(f"  warning: {change.dropped_comments} comment line(s) in {change.path} were not kept; generated "
+                  "property files keep added keys, not comments (use description or meta)", file=sys.stderr)
     if not changes:
         print(f"dbt files in {out} are up to date", file=sys.stderr)
     return EXIT_FINDINGS if changes and args.fail_on_change else EXIT_OK

@@ -122,7 +122,7 @@ def test_nested_governance_keeps_lineage_and_audit_and_reads_governance():
     assert values["costCenter"] == "FIN-CUST-003"
     assert contract["slaProperties"] == [{"property": "retention", "value": 365, "unit": "d"}]
     assert contract["team"] == [{"username": "data-team@company.com", "role": "owner"}]
-    assert "timestamp: '2025-01-10T10:00:00Z'" in render(contract)
+    assert 'timestamp: "2025-01-10T10:00:00Z"' in render(contract)  # quoted: YAML 1.1 would read a timestamp
 
 
 def test_flat_expectations_become_quality_rules_on_the_right_properties():

@@ -7,8 +7,9 @@ and `dbt init` write the project, a `profiles.yml` points dbt at a DuckDB file. 
 - every generated property file and `dbt_project.yml` validates against the JSON schemas dbt-core ships;
 - `dbt build` on data that keeps the contracts (tests/fixtures/dbt/good/) passes every generated test, model and
   enforced contract, and `dbt source freshness` passes on it;
-- data that breaks one promise of a contract fails exactly the matching tests (or the enforced contract), one case
-  at a time, read from target/run_results.json;
+- data that breaks one promise of a contract fails exactly the matching tests, on the source and on its staging
+  model (`dbt test` on the warehouse of the good build), and a wrong column type fails the staging model's enforced
+  contract (`dbt build`); one case at a time, each read from target/run_results.json;
 - `dativo-check dbt generate --check` reports contract drift as a unified diff and keeps hand-added keys.
 
 The source tables are created from the generated sources (schema, identifier, columns with their `data_type`, which
@@ -334,11 +335,6 @@ class Violation:
     contract: tuple[str, ...] = ()
 
 
-SINGULAR_SEVERITY_BUG = (
-    "generator bug: a SQL quality rule with severity: warning becomes a singular test without "
-    "{{ config(severity='warn') }} (data_tests.SingularTest has no severity; generate._singular drops "
-    "rule['severity']), so it fails the build instead of warning")
-
 VIOLATIONS = [
     pytest.param(Violation(
         "billing_customers.customers",
@@ -392,8 +388,7 @@ VIOLATIONS = [
     pytest.param(Violation(
         "crm_contacts.contacts",
         "UPDATE {table} SET email = NULL WHERE contact_id % 8 = 0",  # 12.5 % without email; the rule allows < 10
-        singular="warn"), id="warning-severity-sql-rule-warns",
-        marks=pytest.mark.xfail(strict=True, reason=SINGULAR_SEVERITY_BUG)),
+        singular="warn"), id="warning-severity-sql-rule-warns"),
 ]
 
 
@@ -457,7 +452,8 @@ def test_data_that_breaks_the_contract_fails_exactly_the_matching_test(project, 
     proc = run_dbt(project, command, "--select", f"source:{case.table}+")
     results = _results(project)
 
-    reported = {uid: result["status"] for uid, result in results.items() if result["status"] not in PASSED | {"skipped"}}
+    reported = {uid: result["status"] for uid, result in results.items()
+                if result["status"] not in PASSED | {"skipped"}}
     assert reported == expected, proc.stdout[-4000:]
     assert proc.returncode == (1 if {"fail", "error"} & set(expected.values()) else 0), proc.stdout[-4000:]
     if case.contract:
@@ -465,7 +461,7 @@ def test_data_that_breaks_the_contract_fails_exactly_the_matching_test(project, 
         for text in case.contract:
             assert text in message, message
         assert {result["status"] for uid, result in results.items() if model in _depends(built.manifest, uid)} \
-            <= {"skipped"}, "the tests of a model whose contract failed do not run"
+            == {"skipped"}, "the tests of a model whose contract failed do not run"
 
 
 def _depends(manifest: dict[str, Any], uid: str) -> list[str]:

@@ -28,6 +28,9 @@ def test_generated_files_match_the_golden_files():
     generation = _generate_examples()
     produced = {file.path: file.text for file in generation.files}
     if os.environ.get("DATIVO_UPDATE_GOLDEN"):
+        import shutil
+
+        shutil.rmtree(GOLDEN, ignore_errors=True)
         for path, text in produced.items():
             (GOLDEN / path).parent.mkdir(parents=True, exist_ok=True)
             (GOLDEN / path).write_text(text, encoding="utf-8")
@@ -48,7 +51,7 @@ def test_what_the_contract_promises_becomes_tests():
     import yaml
 
     files = {file.path: file for file in _generate_examples().files}
-    orders = files["models/sources/webshop_orders.yml"].data["sources"][0]
+    orders = yaml.safe_load(files["models/sources/webshop_orders.yml"].text)["sources"][0]
     tables = {table["name"]: table for table in orders["tables"]}
     lines = tables["order_lines"]
     assert {"dativo_unique_combination": {"arguments": {"columns": ["order_id", "line_number"]}}} in lines["data_tests"]

@@ -101,6 +101,10 @@ class Document:
         return value if isinstance(value, str) else None
 
 
+# Aliases need anchors; a document without `&name` cannot expand (a false alarm only costs the careful path).
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]")
+
+
 @dataclass(frozen=True)
 class LoadResult:
     document: Document | None
@@ -166,7 +170,7 @@ def load_text(text: str, file: str, limits: Limits = Limits()) -> LoadResult:
         composer.dispose()
     if root is None or (root.tag == _NULL and isinstance(root, yaml.ScalarNode)):
         return _fail(problems.EMPTY, file, "file is empty: expected a contract mapping")
-    builder = _Builder(file, limits)
+    builder = _Builder(file, limits, anchors=_ANCHOR.search(text) is not None)
     data = builder.build(root)
     if builder.fatal:
         return LoadResult(None, tuple(builder.findings))
@@ -290,18 +294,26 @@ def _composer_class() -> type:
 
 
 class _Builder:
-    """Turns a node tree into JSON-compatible data, reporting unsafe or ambiguous YAML on the way."""
+    """Turns a node tree into JSON-compatible data, reporting unsafe or ambiguous YAML on the way.
 
-    def __init__(self, file: str, limits: Limits) -> None:
+    Alias bookkeeping (how far aliases expand, recursion) is needed only in documents that define anchors; the
+    others take a path without it.
+    """
+
+    def __init__(self, file: str, limits: Limits, anchors: bool = True) -> None:
+        import yaml
+
         self.file = file
         self.limits = limits
         self.findings: list[Finding] = []
         self.fatal = False
+        self._anchors = anchors
         self._built: dict[int, Any] = {}
         self._sizes: dict[int, int] = {}
         self._in_progress: set[int] = set()
         self._expanded = 0
         self._unique = 0
+        self._mapping_node, self._sequence_node = yaml.MappingNode, yaml.SequenceNode
 
     def build(self, root: Any) -> Any:
         try:
@@ -317,8 +329,8 @@ class _Builder:
             raise _Abort
 
     def _node(self, node: Any, depth: int) -> Any:
-        import yaml
-
+        if not self._anchors:
+            return self._value(node, depth)
         key = id(node)
         if key in self._in_progress:
             self._report(problems.ALIAS_LIMIT, "recursive alias: a node refers to itself", node)
@@ -328,23 +340,26 @@ class _Builder:
                 self._report(problems.ALIAS_LIMIT, f"aliases expand to more than {self.limits.max_alias_nodes:,} "
                                                    "extra nodes (a \"billion laughs\" document?)", node)
             return self._built[key]
-        if depth > self.limits.max_depth:
-            self._report(problems.TOO_DEEP, f"nesting is deeper than {self.limits.max_depth} levels", node)
-        self._check_tag(node)
         self._in_progress.add(key)
         before = self._expanded
-        if isinstance(node, yaml.MappingNode):
-            value: Any = self._mapping(node, depth)
-        elif isinstance(node, yaml.SequenceNode):
-            value = [self._node(item, depth + 1) for item in node.value]
-        else:
-            value = self._scalar(node)
+        value = self._value(node, depth)
         self._in_progress.discard(key)
         self._expanded += 1
         self._unique += 1
         self._built[key] = value
         self._sizes[key] = self._expanded - before
         return value
+
+    def _value(self, node: Any, depth: int) -> Any:
+        if depth > self.limits.max_depth:
+            self._report(problems.TOO_DEEP, f"nesting is deeper than {self.limits.max_depth} levels", node)
+        self._check_tag(node)
+        kind = type(node)
+        if kind is self._mapping_node:
+            return self._mapping(node, depth)
+        if kind is self._sequence_node:
+            return [self._node(item, depth + 1) for item in node.value]
+        return self._scalar(node)
 
     def _check_tag(self, node: Any) -> None:
         tag = node.tag or ""

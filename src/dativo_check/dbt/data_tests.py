@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Mapping, Sequence
 
 from dativo_check.contract.model import Property, mapping
@@ -56,6 +57,12 @@ class SingularTest:
     name: str
     sql: str
     rule: str
+    severity: str = "error"
+
+    @property
+    def text(self) -> str:
+        config = "{{ config(severity='warn') }}\n" if self.severity == "warn" else ""
+        return config + self.sql
 
 
 @dataclass
@@ -230,12 +237,18 @@ def singular_sql(rule: Mapping[str, Any], relation: str, column: str | None, tab
     replacements = {"${object}": relation, "{object}": relation}
     if column is not None:
         replacements.update({"${property}": sql_column(column), "{property}": sql_column(column)})
-    alternatives = [re.escape(token) for token in replacements]
-    alternatives += [rf"(?<![\w.]){re.escape(name)}(?![\w.])" for name in sorted(tables, key=len, reverse=True)]
-    pieces = re.split(f"({'|'.join(alternatives)})", query.strip().rstrip(";"))
+    pieces = _splitter(tuple(replacements), tuple(sorted(tables, key=len, reverse=True))).split(
+        query.strip().rstrip(";"))
     text = "".join((replacements.get(piece) or tables[piece]) if index % 2 else inert(piece)
                    for index, piece in enumerate(pieces))
     return f"select measured_value\nfrom (\n{text}\n) as measured(measured_value)\nwhere {condition}\n"
+
+
+@lru_cache(maxsize=1024)
+def _splitter(placeholders: tuple[str, ...], names: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = [re.escape(token) for token in placeholders]
+    alternatives += [rf"(?<![\w.]){re.escape(name)}(?![\w.])" for name in names]
+    return re.compile(f"({'|'.join(alternatives)})")
 
 
 def _failure_condition(rule: Mapping[str, Any]) -> str | None:

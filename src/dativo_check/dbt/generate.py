@@ -21,7 +21,7 @@ from dativo_check.config import DbtSettings
 from dativo_check.contract.model import Contract, Property, SchemaObject, items, mapping, text
 from dativo_check.dbt import data_tests
 from dativo_check.dbt.names import dbt_name, inert, is_identifier, jinja_string, sql_column
-from dativo_check.model import Finding, Level
+from dativo_check.model import Finding
 from dativo_check.ruledoc import from_text
 from dativo_check.validate.rules.transform_source import parse_reference
 from dativo_check.storage_types import physical_family
@@ -67,13 +67,25 @@ _LEVELS = ("public", "internal", "confidential", "restricted")
 class GeneratedFile:
     path: str
     text: str
-    data: Any = None
+    yaml: bool = False
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something a contract states that has no dbt form; located only when someone reads it."""
+
+    contract: Contract
+    pointer: str
+    message: str
+
+    def finding(self) -> Finding:
+        return self.contract.finding(UNMAPPED.id, UNMAPPED.level, self.message, self.pointer)
 
 
 @dataclass(frozen=True)
 class Generation:
     files: tuple[GeneratedFile, ...]
-    notes: tuple[Finding, ...]
+    notes: tuple[Note, ...]
 
 
 @dataclass(frozen=True)
@@ -103,22 +115,79 @@ def column_name(prop: Property) -> str:
 
 def generate(contracts: Sequence[Contract], settings: DbtSettings, models: bool) -> Generation:
     tables = _tables(contracts, settings)
-    notes: list[Finding] = []
+    notes: list[Note] = []
     files: list[GeneratedFile] = []
     by_source: dict[str, list[Table]] = {}
     for table in tables:
         by_source.setdefault(table.source, []).append(table)
-    index = {(table.contract.id, table.obj.name): table for table in tables}
-    for source, members in sorted(by_source.items()):
-        plans = {id(table): _plan(table, index, settings, notes) for table in members}
-        files.append(_source_file(source, members, plans, settings))
-        for table in members:
-            files.extend(_singular_files(table, plans[id(table)]))
-        if models:
-            files.extend(_model_files(source, members, plans))
+    job = _Job(tables, settings, models, sorted(by_source.items()))
+    for source_files, source_notes in _map_sources(job):
+        files.extend(source_files)
+        notes.extend(Note(tables[position].contract, pointer, message) for position, pointer, message in source_notes)
     files.extend(_exposure_files(tables, models, notes))
     files.extend(_generic_tests())
     return Generation(tuple(sorted(files, key=lambda f: f.path)), tuple(notes))
+
+
+@dataclass
+class _Job:
+    """What rendering one source needs; shared with worker processes by forking, not by pickling."""
+
+    tables: list[Table]
+    settings: DbtSettings
+    models: bool
+    sources: list[tuple[str, list[Table]]]
+
+    def __post_init__(self) -> None:
+        self.index = {(table.contract.id, table.obj.name): table for table in self.tables}
+        self.positions = {id(table): position for position, table in enumerate(self.tables)}
+        self.siblings: dict[int, list[Table]] = {}
+        for table in self.tables:
+            self.siblings.setdefault(id(table.contract), []).append(table)
+
+
+_JOB: _Job | None = None
+# Below this many tables a worker process costs more than it saves.
+PARALLEL_FROM = 300
+
+
+def _map_sources(job: _Job) -> list[tuple[list[GeneratedFile], list[tuple[int, str, str]]]]:
+    """Render every source, on every core when there are many (sources are independent of each other)."""
+    global _JOB
+    import os
+    import sys
+
+    workers = min(os.cpu_count() or 1, 8)
+    if len(job.tables) < PARALLEL_FROM or workers < 2 or sys.platform != "linux":
+        return [_render_source(job, position) for position in range(len(job.sources))]
+    import multiprocessing
+
+    _JOB = job
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_render_in_worker, range(len(job.sources)), chunksize=max(1, len(job.sources) // 16))
+    finally:
+        _JOB = None
+
+
+def _render_in_worker(position: int) -> tuple[list[GeneratedFile], list[tuple[int, str, str]]]:
+    assert _JOB is not None
+    return _render_source(_JOB, position)
+
+
+def _render_source(job: _Job, position: int) -> tuple[list[GeneratedFile], list[tuple[int, str, str]]]:
+    """The files of one source, and its notes as (table position, pointer, message)."""
+    source, members = job.sources[position]
+    notes: list[Note] = []
+    plans = {id(table): _plan(table, job.index, job.siblings[id(table.contract)], job.settings, notes)
+             for table in members}
+    files = [_source_file(source, members, plans, job.settings)]
+    for table in members:
+        files.extend(_singular_files(table, plans[id(table)]))
+    if job.models:
+        files.extend(_model_files(source, members, plans))
+    by_contract = {id(table.contract): job.positions[id(table)] for table in members}
+    return files, [(by_contract[id(note.contract)], note.pointer, note.message) for note in notes]
 
 
 def _tables(contracts: Sequence[Contract], settings: DbtSettings) -> list[Table]:
@@ -137,7 +206,19 @@ def _tables(contracts: Sequence[Contract], settings: DbtSettings) -> list[Table]
             table = dbt_name(obj.name)
             identifier = obj.physical_name if obj.physical_name and obj.physical_name != table else None
             tables.append(Table(contract, obj, source, table, identifier, database, schema))
-    return tables
+    return _distinct(tables)
+
+
+def _distinct(tables: list[Table]) -> list[Table]:
+    """Two contracts may name a table alike within one source; both then carry their contract id in the name."""
+    import dataclasses
+
+    counts: dict[tuple[str, str], int] = {}
+    for table in tables:
+        counts[(table.source, table.name)] = counts.get((table.source, table.name), 0) + 1
+    return [dataclasses.replace(table, name=dbt_name(f"{table.name}_{table.contract.id}"),
+                                identifier=table.identifier or table.obj.name)
+            if counts[(table.source, table.name)] > 1 else table for table in tables]
 
 
 def _source_name(contract: Contract, settings: DbtSettings) -> str:
@@ -275,8 +356,8 @@ def prop_custom(prop: Property, name: str) -> Any:
     return custom_properties(prop.get("customProperties")).get(name)
 
 
-def _plan(table: Table, index: Mapping[tuple, Table], settings: DbtSettings,
-          notes: list[Finding]) -> data_tests.Plan:
+def _plan(table: Table, index: Mapping[tuple, Table], siblings: Sequence[Table], settings: DbtSettings,
+          notes: list[Note]) -> data_tests.Plan:
     plan = data_tests.Plan()
     obj, contract = table.obj, table.contract
     single = _single_key(obj)
@@ -307,7 +388,7 @@ def _plan(table: Table, index: Mapping[tuple, Table], settings: DbtSettings,
     elif period:
         notes.append(_note(contract, obj.pointer, f"{obj.name}: no load-time column, so the retention SLA has no "
                                                   "test (name one under dbt.loaded-at-fields)"))
-    _singular(plan, table, [other for other in index.values() if other.contract is contract])
+    _singular(plan, table, siblings)
     for label, reason in plan.skipped:
         notes.append(_note(contract, obj.pointer, f"{label}: {reason}"))
     return plan
@@ -320,19 +401,28 @@ def _singular(plan: data_tests.Plan, table: Table, siblings: Sequence[Table]) ->
     owners: list[tuple[Any, str | None]] = [(table.obj.quality, None)]
     owners += [(prop.quality, column_name(prop)) for prop in table.obj.properties]
     for rules, column in owners:
-        for number, rule in enumerate(rules, 1):
+        for rule in rules:
             if rule.get("type") != "sql":
                 continue
             sql = data_tests.singular_sql(rule, relation, column, names)
-            label = text(rule.get("name")) or text(rule.get("id")) or f"{column or 'table'}_sql_{number}"
+            label = text(rule.get("name")) or text(rule.get("id")) or _query_label(rule, column)
             if sql is None:
                 plan.skipped.append((label, "a SQL rule needs a query and a numeric threshold"))
                 continue
-            plan.singular.append(data_tests.SingularTest(dbt_name(f"{table.name}__{label}"), sql, label))
+            plan.singular.append(data_tests.SingularTest(dbt_name(f"{table.name}__{label}"), sql, label,
+                                                         data_tests.severity(rule)))
 
 
-def _note(contract: Contract, pointer: str, message: str) -> Finding:
-    return contract.finding(UNMAPPED.id, Level.INFO, message, pointer)
+def _query_label(rule: Mapping[str, Any], column: str | None) -> str:
+    """A name for an unnamed SQL rule that stays the same when other rules are added or moved."""
+    import hashlib
+
+    query = " ".join(str(rule.get("query", "")).split())
+    return f"{column or 'table'}_sql_{hashlib.sha256(query.encode('utf-8')).hexdigest()[:8]}"
+
+
+def _note(contract: Contract, pointer: str, message: str) -> Note:
+    return Note(contract, pointer, message)
 
 
 def _column(prop: Property, plan: data_tests.Plan, with_type: bool) -> dict[str, Any]:
@@ -403,7 +493,7 @@ def _header(kind: str, tables: Sequence[Table]) -> str:
 def _yaml_file(path: str, data: dict[str, Any], tables: Sequence[Table]) -> GeneratedFile:
     from dativo_check.yamlout import dump
 
-    return GeneratedFile(path, _header("yaml", tables) + dump(data), data)
+    return GeneratedFile(path, _header("yaml", tables) + dump(data), yaml=True)
 
 
 def _source_file(source: str, tables: list[Table], plans: Mapping[int, data_tests.Plan],
@@ -422,7 +512,7 @@ def _source_file(source: str, tables: list[Table], plans: Mapping[int, data_test
 
 
 def _singular_files(table: Table, plan: data_tests.Plan) -> list[GeneratedFile]:
-    return [GeneratedFile(f"tests/{table.source}/{test.name}.sql", _header("sql", [table]) + test.sql)
+    return [GeneratedFile(f"tests/{table.source}/{test.name}.sql", _header("sql", [table]) + test.text)
             for test in plan.singular]
 
 
@@ -449,7 +539,7 @@ def _model_files(source: str, tables: list[Table], plans: Mapping[int, data_test
     return files
 
 
-def _exposure_files(tables: Sequence[Table], models: bool, notes: list[Finding]) -> list[GeneratedFile]:
+def _exposure_files(tables: Sequence[Table], models: bool, notes: list[Note]) -> list[GeneratedFile]:
     by_contract: dict[str, list[Table]] = {}
     for table in tables:
         by_contract.setdefault(table.contract.file, []).append(table)
