@@ -1,0 +1,1 @@
+"""Lineage: the graph contracts describe, OpenLineage export, run events, impact of a change."""
