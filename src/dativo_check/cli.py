@@ -100,6 +100,29 @@ def build_parser() -> argparse.ArgumentParser:
     _common(bump)
     bump.set_defaults(handler=_bump)
 
+    lineage = commands.add_parser(
+        "lineage", help="the lineage graph of the contracts (json, mermaid, dot, openlineage)",
+        description="Show the lineage the contracts describe. Also: `lineage impact --base REF` (who is downstream "
+                    "of a change) and `lineage record` (a run's OpenLineage event).")
+    lineage.add_argument("paths", nargs="*", metavar="PATH")
+    lineage.add_argument("--format", "-f", choices=("json", "mermaid", "dot", "openlineage"), default="json")
+    lineage.add_argument("--output", "-o", type=Path, metavar="FILE")
+    lineage.add_argument("--dbt-manifest", metavar="FILE", help="add the models and exposures of a dbt manifest.json")
+    _common(lineage)
+    lineage.set_defaults(handler=_lineage)
+
+    impact = commands.add_parser("lineage-impact", help="(lineage impact) who is downstream of a change",
+                                 description="For each contract that changed against --base, everything downstream "
+                                             "of it, transitively, with owners and the reason each is affected.")
+    impact.add_argument("paths", nargs="*", metavar="PATH")
+    _git_options(impact, default_base=None)
+    impact.add_argument("--format", "-f", choices=("text", "json", "mermaid"), default="text")
+    impact.add_argument("--output", "-o", type=Path, metavar="FILE")
+    impact.add_argument("--depth", type=int, metavar="N", help="steps downstream in the flowchart (default 2)")
+    impact.add_argument("--dbt-manifest", metavar="FILE")
+    _common(impact)
+    impact.set_defaults(handler=_lineage_impact)
+
     dbt = commands.add_parser("dbt", help="generate dbt sources, models, exposures and tests from contracts")
     dbt_commands = dbt.add_subparsers(dest="dbt_command", metavar="SUBCOMMAND", parser_class=_Parser)
     dbt_commands.required = True
@@ -147,6 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # thresholds make it traverse them again and again (about 40% of a 1,000-contract run).
     gc.set_threshold(50_000, 20, 20)
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if len(argv) > 1 and argv[0] == "lineage" and argv[1] in ("impact", "record"):
+        argv = [f"lineage-{argv[1]}", *argv[2:]]  # `lineage impact` reads better than a subcommand of its own
     try:
         args = parser.parse_args(argv)
     except SystemExit as stop:
@@ -313,6 +339,51 @@ def _bump(args: argparse.Namespace) -> int:
         print(("" if args.write else "would ") + action.describe())
     if args.write:
         bump.apply(actions, config)
+    return EXIT_OK
+
+
+def _lineage(args: argparse.Namespace) -> int:
+    from dativo_check.lineage.graph import from_repository
+    from dativo_check.report import Report, renderer
+    from dativo_check.report.lineage_format import graph_dot, graph_json, graph_mermaid
+
+    config = _config(args)
+    _require_existing(args.paths)
+    graph, findings = from_repository(config, args.paths, args.dbt_manifest)
+    if findings:
+        sys.stderr.write(renderer("text")(Report("lineage", (), tuple(findings))))
+    if args.format == "openlineage":
+        from dativo_check.lineage.openlineage import events_json
+
+        text = events_json(graph, config.lineage.job_namespace)
+    else:
+        text = {"json": graph_json, "mermaid": graph_mermaid, "dot": graph_dot}[args.format](graph)
+    args.color = "never"
+    _emit(text, args)
+    return EXIT_FINDINGS if findings else EXIT_OK
+
+
+def _lineage_impact(args: argparse.Namespace) -> int:
+    from dativo_check.diff.run import diff_refs
+    from dativo_check.lineage.graph import from_repository
+    from dativo_check.lineage.impact import impact
+    from dativo_check.report.lineage_format import impact_json, impact_mermaid, impact_text
+
+    config = _config(args)
+    if args.base is None:
+        raise UsageError("lineage impact needs --base REF (the git ref to compare with)")
+    run = diff_refs(config, args.base, args.head, args.paths, args.compat, args.fetch)
+    previous = [diff.base_contract for diff in run.diffs if diff.base_contract is not None]
+    graph, _ = from_repository(config, (), args.dbt_manifest, previous)
+    impacts = impact(run.diffs, graph)
+    if args.format == "json":
+        text = impact_json(impacts, run.base_sha)
+    elif args.format == "mermaid":
+        text = impact_mermaid(impacts, graph, args.depth or config.lineage.depth, config.lineage.max_nodes)
+    else:
+        text = impact_text(impacts)
+    args.color = "never"
+    _emit(text, args)
     return EXIT_OK
 
 

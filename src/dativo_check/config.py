@@ -59,6 +59,16 @@ class DbtSettings:
 
 
 @dataclass(frozen=True)
+class LineageSettings:
+    """How lineage is drawn and exported (the `lineage:` section)."""
+
+    depth: int = 2
+    max_nodes: int = 30
+    dbt_manifest: str | None = None
+    job_namespace: str = "dativo-contracts"
+
+
+@dataclass(frozen=True)
 class AllowlistEntry:
     """One accepted change: its stable id, why it is accepted and until when."""
 
@@ -85,6 +95,7 @@ class Config:
     compat: str = "forward"
     allowlist: tuple[AllowlistEntry, ...] = ()
     dbt: DbtSettings = DbtSettings()
+    lineage: LineageSettings = LineageSettings()
 
     def level_for(self, rule_id: str, default: Level) -> Level:
         return self.rule_levels.get(rule_id, default)
@@ -219,6 +230,7 @@ def _build(data: Any, locate: Any, source: Path, root: Path) -> Config:
         limits=limits,
         compat=data.get("compat", "forward"),
         dbt=_dbt_settings(data.get("dbt", {})),
+        lineage=LineageSettings(**{key.replace("-", "_"): value for key, value in data.get("lineage", {}).items()}),
         allowlist=tuple(
             AllowlistEntry(entry["id"], entry["reason"], entry["expires"], (locate(f"/allowlist/{index}") or (None,))[0])
             for index, entry in enumerate(data.get("allowlist", ()))),

@@ -162,6 +162,7 @@ class Change:
     id: str = ""
     accepted: str | None = None
     covered: bool = False
+    element: str = ""
 
     @property
     def breaking(self) -> bool:
@@ -178,4 +179,6 @@ class Change:
         if self.accepted is not None:
             out["accepted"] = self.accepted
         out["covered"] = self.covered
+        if self.element:
+            out["element"] = self.element
         return out

@@ -47,6 +47,7 @@ class ContractDiff:
     findings: tuple[Finding, ...] = ()
     base_hash: str | None = None
     head_hash: str | None = None
+    base_contract: Contract | None = field(default=None, compare=False, repr=False)
 
     @property
     def breaking(self) -> bool:
@@ -107,7 +108,7 @@ def _change(rule: ChangeRule, delta: Delta, pair: walk.Pair, base: Contract, hea
     where = f"{pair.kind}:{pair.parent}.{pair.label}:{inner}"
     return Change(rule.id, head.id or base.id or "?", delta.pointer, delta.old, delta.new,
                   delta.direction or rule.direction, forward, backward, verdict, bump, level, delta.message,
-                  delta.hint, source.file, line, change_id(rule.id, head.id or "?", where))
+                  delta.hint, source.file, line, change_id(rule.id, head.id or "?", where), element=pair.element)
 
 
 def _level(verdict: Verdict) -> Level:
@@ -133,7 +134,7 @@ def compare(base: Contract | None, head: Contract | None, options: DiffOptions =
     base_hash, head_hash = content_hash(base.data), content_hash(head.data)
     if base_hash == head_hash and base.file == head.file:
         return ContractDiff(head.id or "?", UNCHANGED, head.file, base.file, base.version, head.version, (),
-                            Bump.NONE, Bump.NONE, head.version, True, (), base_hash, head_hash)
+                            Bump.NONE, Bump.NONE, head.version, True, (), base_hash, head_hash, base)
     changes = [_accept(change, accepted) for change in detect(base, head, options)]
     changes += _transitive(changes, earlier, head, options, accepted)
     required = Bump.largest(change.bump for change in changes if change.accepted is None)
@@ -144,7 +145,7 @@ def compare(base: Contract | None, head: Contract | None, options: DiffOptions =
     findings = apply_levels(result.findings, levels)
     return ContractDiff(head.id or base.id or "?", status, head.file, base.file, base.version, head.version,
                         tuple(changes), required, result.actual_bump, result.next_version, result.version_ok,
-                        tuple(findings), base_hash, head_hash)
+                        tuple(findings), base_hash, head_hash, base)
 
 
 def _accept(change: Change, accepted: Mapping[str, str]) -> Change:
@@ -192,7 +193,8 @@ def _deleted(base: Contract, options: DiffOptions, accepted: Mapping[str, str]) 
     changes = [_accept(_change(rule, delta, pair, base, base, options), accepted) for delta in rule.detect(pair)]
     required = Bump.largest(change.bump for change in changes if change.accepted is None)
     return ContractDiff(base.id or "?", DELETED, None, base.file, base.version, None, tuple(changes), required, None,
-                        None, not any(change.breaking for change in changes), base_hash=content_hash(base.data))
+                        None, not any(change.breaking for change in changes), base_hash=content_hash(base.data),
+                        base_contract=base)
 
 
 def breaking(diffs: Iterable[ContractDiff]) -> bool:

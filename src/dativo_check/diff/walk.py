@@ -60,6 +60,23 @@ class Pair:
         """Where to point a reader: the head's position, or the base's for something removed."""
         return (self.head or self.base).pointer  # type: ignore[union-attr]
 
+    @property
+    def name(self) -> str:
+        """The part's name as consumers knew it: the base side's, so a rename is found under its old name."""
+        side = self.base or self.head
+        return text(side.data.get("name")) or self.label if side else self.label
+
+    @property
+    def element(self) -> str:
+        """The schema element a change of this part is about: `object` or `object.property`; "" for the rest."""
+        if self.kind == OBJECT:
+            return self.name
+        if self.kind == PROPERTY:
+            return f"{self.parent}.{self.name}" if self.parent else self.name
+        if self.kind == QUALITY:
+            return self.parent
+        return ""
+
     def old(self, key: str) -> Any:
         return self.base.data.get(key) if self.base else None
 
@@ -154,7 +171,7 @@ def _objects(base: Mapping[str, Any], head: Mapping[str, Any]) -> Iterator[Pair]
     for pair in objects:
         yield pair
         yield from _quality(pair)
-        yield from _properties(pair, pair.label)
+        yield from _properties(pair, pair.name)
 
 
 def _properties(owner: Pair, path: str) -> Iterator[Pair]:
@@ -172,7 +189,7 @@ def _properties(owner: Pair, path: str) -> Iterator[Pair]:
         yield pair
         yield from _quality(pair)
         if not pair.added and not pair.removed:
-            yield from _properties(pair, f"{path}.{pair.label}" if pair.label != "[]" else f"{path}[]")
+            yield from _properties(pair, f"{path}.{pair.name}" if pair.label != "[]" else f"{path}[]")
 
 
 def quality_identity(rule: Mapping[str, Any]) -> str | None:

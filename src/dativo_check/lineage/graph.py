@@ -132,13 +132,18 @@ def table_name(obj: SchemaObject) -> str:
     return obj.physical_name or obj.name or "unnamed"
 
 
-def build(contracts: Sequence[Contract], manifest: Mapping[str, Any] | None = None) -> Graph:
+def build(contracts: Sequence[Contract], manifest: Mapping[str, Any] | None = None,
+          previous: Sequence[Contract] = ()) -> Graph:
+    """The graph of `contracts`; `previous` versions add the datasets a change removed, so that what still reads
+    them is found."""
     graph = Graph()
     located: dict[tuple[str, str], Node] = {}
-    for contract in contracts:
+    for contract in (*contracts, *previous):
         server = server_of(contract)
         owner = ", ".join(contract.owners) or None
         for obj in contract.schema:
+            if (contract.id or "", obj.name or "") in located:
+                continue
             name = dataset_name(server, table_name(obj), contract.id or contract.file)
             node = graph.add_node(Node(dataset_id(name), DATASET, obj.name or table_name(obj), name.namespace,
                                        name.name, contract.id, obj.name, owner, contract.status, contract.file,
@@ -286,3 +291,34 @@ def _walk(graph: Graph, starts: Iterable[str], depth: int | None, kinds: Sequenc
                 reached.append(Reached(graph.nodes[following], level + 1, edge))
                 queue.append((following, level + 1))
     return reached
+
+
+def read_manifest(path: str) -> dict[str, Any]:
+    """A dbt `manifest.json`, or a UsageError that says what is wrong with it."""
+    import json
+
+    from dativo_check.errors import UsageError
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            manifest = json.load(handle)
+    except OSError as error:
+        raise UsageError(f"cannot read the dbt manifest {path}: {error.strerror or error}") from None
+    except ValueError as error:
+        raise UsageError(f"{path} is not JSON: {error}") from None
+    if not isinstance(manifest, dict) or "nodes" not in manifest:
+        raise UsageError(f"{path} is not a dbt manifest.json (no `nodes`)")
+    return manifest
+
+
+def from_repository(config: Any, paths: Sequence[str] = (), manifest_path: str | None = None,
+                    previous: Sequence[Contract] = ()) -> tuple[Graph, list]:
+    """The graph of the named contracts (all of the repository when none are named), and load findings."""
+    from dativo_check.contract.discover import discover, expand
+    from dativo_check.contract.load import load_contracts
+
+    files = expand(paths, config) if paths else discover(config)
+    loaded = load_contracts(files, config)
+    manifest_path = manifest_path or config.lineage.dbt_manifest
+    manifest = read_manifest(manifest_path) if manifest_path else None
+    return build(loaded.contracts, manifest, previous), list(loaded.findings)

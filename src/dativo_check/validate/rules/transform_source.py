@@ -1,9 +1,10 @@
-"""`transformSourceObjects` that reference another contract resolve to it.
+"""`transformSourceObjects` and declared `upstreams` that reference another contract resolve to it.
 
 A source written as `<contract-id>:<schemaObject>.<property>` (or `<contract-id>:<schemaObject>`) is a reference to
 a contract in the same repository; lineage and impact analysis follow it. The reference must name an existing
-contract id, one of its schema objects and, if given, one of that object's properties. Plain names without a colon
-(`stripe_api.v1.customers`) are external sources and are not checked; neither are URLs.
+contract id, one of its schema objects and, if given, one of that object's properties. The same holds for the
+entries of the `upstreams` custom property. Plain names without a colon (`stripe_api.v1.customers`) are external
+sources and are not checked; neither are URLs.
 
 PASS:
 
@@ -74,6 +75,14 @@ def check_repository(contracts, context) -> Iterator:
     from dativo_check.validate.rules import Violation
 
     for contract in contracts:
+        upstreams = contract.custom_properties.get("upstreams")
+        pointer = contract.custom_property_pointer("upstreams")
+        for index, source in enumerate(upstreams if isinstance(upstreams, list) else []):
+            reference = parse_reference(source) if isinstance(source, str) else None
+            problem = _resolve(reference, context.index) if reference is not None else None
+            if problem is not None:
+                yield Violation(f"{pointer}/value/{index}", f"upstream {source!r}: {problem[0]}", problem[1],
+                                contract=contract)
         for _, prop in contract.walk_properties():
             for index, source in enumerate(prop.transform_source_objects):
                 reference = parse_reference(source)
