@@ -15,6 +15,8 @@ from dativo_check import __version__
 from dativo_check.errors import UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# Commands with a default action and named sub-actions, such as `lineage [PATHS]` and `lineage impact`.
+_SPLIT_COMMANDS = {("lineage", "impact"), ("lineage", "record"), ("cost", "anomalies"), ("cost", "export")}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -123,6 +125,20 @@ def build_parser() -> argparse.ArgumentParser:
     _common(impact)
     impact.set_defaults(handler=_lineage_impact)
 
+    cost = commands.add_parser(
+        "cost", help="monthly cost of contracts, or of a change (--base); also: cost anomalies, cost export",
+        description="Estimate the monthly cost of each contract (compute, storage, network, API calls), from "
+                    "declared usage or measured run metrics; with --base, the cost before and after a change and "
+                    "what drives the difference.")
+    cost.add_argument("paths", nargs="*", metavar="PATH")
+    _git_options(cost, default_base=None)
+    cost.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
+    cost.add_argument("--output", "-o", type=Path, metavar="FILE")
+    cost.add_argument("--pricing", metavar="FILE", help="pricing file (default: finops.pricing, else the shipped one)")
+    cost.add_argument("--history", metavar="DIR", help="run-metrics folder (default: finops.history, .finops)")
+    _common(cost)
+    cost.set_defaults(handler=_cost)
+
     dbt = commands.add_parser("dbt", help="generate dbt sources, models, exposures and tests from contracts")
     dbt_commands = dbt.add_subparsers(dest="dbt_command", metavar="SUBCOMMAND", parser_class=_Parser)
     dbt_commands.required = True
@@ -171,8 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.set_threshold(50_000, 20, 20)
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    if len(argv) > 1 and argv[0] == "lineage" and argv[1] in ("impact", "record"):
-        argv = [f"lineage-{argv[1]}", *argv[2:]]  # `lineage impact` reads better than a subcommand of its own
+    if len(argv) > 1 and (argv[0], argv[1]) in _SPLIT_COMMANDS:
+        argv = [f"{argv[0]}-{argv[1]}", *argv[2:]]  # `lineage impact` reads better than a subcommand of its own
     try:
         args = parser.parse_args(argv)
     except SystemExit as stop:
@@ -385,6 +401,61 @@ def _lineage_impact(args: argparse.Namespace) -> int:
     args.color = "never"
     _emit(text, args)
     return EXIT_OK
+
+
+def _finops_inputs(args: argparse.Namespace, config):
+    from dativo_check.finops.metrics import read_history
+    from dativo_check.finops.pricing import load_pricing
+
+    pricing_path = args.pricing or (str(config.root / config.finops.pricing) if config.finops.pricing else None)
+    history = read_history(args.history or config.root / config.finops.history)
+    return load_pricing(pricing_path), history
+
+
+def _cost(args: argparse.Namespace) -> int:
+    from dativo_check.report import Report, renderer
+    from dativo_check.report import cost_format
+
+    config = _config(args)
+    _require_existing(args.paths)
+    pricing, history = _finops_inputs(args, config)
+    problems = list(history.findings)
+    if args.base is None:
+        from dativo_check.contract.discover import discover, expand
+        from dativo_check.contract.load import load_contracts
+        from dativo_check.finops.delta import estimates_for
+
+        loaded = load_contracts(expand(args.paths, config) if args.paths else discover(config), config)
+        problems += loaded.findings
+        estimates = estimates_for(loaded.contracts, pricing, history.runs)
+        text = cost_format.estimates_json(estimates) if args.format == "json" else cost_format.estimates_text(
+            estimates)
+        failed = False
+    else:
+        from dativo_check.diff.run import diff_refs
+        from dativo_check.finops.delta import compare_costs, thresholds_from
+
+        run = diff_refs(config, args.base, args.head, args.paths, args.compat, args.fetch)
+        pairs = [(diff.base_contract, _head_contract(config, diff)) for diff in run.diffs]
+        report = compare_costs(pairs, pricing, history.runs, thresholds_from(config.finops.thresholds))
+        text = {"json": cost_format.delta_json, "markdown": cost_format.delta_markdown}.get(
+            args.format, cost_format.delta_text)(report)
+        failed = any(finding.level.value == "error" for finding in report.findings)
+    if problems:
+        sys.stderr.write(renderer("text")(Report("cost", (), tuple(problems))))
+    args.color = "never"
+    _emit(text, args)
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _head_contract(config, diff):
+    """The head side of a diff, read again from the working tree (diffs keep only the base side)."""
+    if diff.file is None:
+        return None
+    from dativo_check.contract.load import load_contracts
+
+    loaded = load_contracts([diff.file], config)
+    return loaded.contracts[0] if loaded.contracts else None
 
 
 def _dbt_out(args: argparse.Namespace, config) -> Path:

@@ -69,6 +69,16 @@ class LineageSettings:
 
 
 @dataclass(frozen=True)
+class FinopsSettings:
+    """Where prices and run metrics come from, and when a cost increase fails the gate (the `finops:` section)."""
+
+    pricing: str | None = None
+    history: str = ".finops"
+    thresholds: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    provider: str = "Dativo"
+
+
+@dataclass(frozen=True)
 class AllowlistEntry:
     """One accepted change: its stable id, why it is accepted and until when."""
 
@@ -96,6 +106,7 @@ class Config:
     allowlist: tuple[AllowlistEntry, ...] = ()
     dbt: DbtSettings = DbtSettings()
     lineage: LineageSettings = LineageSettings()
+    finops: FinopsSettings = FinopsSettings()
 
     def level_for(self, rule_id: str, default: Level) -> Level:
         return self.rule_levels.get(rule_id, default)
@@ -230,6 +241,10 @@ def _build(data: Any, locate: Any, source: Path, root: Path) -> Config:
         limits=limits,
         compat=data.get("compat", "forward"),
         dbt=_dbt_settings(data.get("dbt", {})),
+        finops=FinopsSettings(pricing=data.get("finops", {}).get("pricing"),
+                              history=data.get("finops", {}).get("history", ".finops"),
+                              thresholds=MappingProxyType(dict(data.get("finops", {}).get("thresholds", {}))),
+                              provider=data.get("finops", {}).get("provider", "Dativo")),
         lineage=LineageSettings(**{key.replace("-", "_"): value for key, value in data.get("lineage", {}).items()}),
         allowlist=tuple(
             AllowlistEntry(entry["id"], entry["reason"], entry["expires"], (locate(f"/allowlist/{index}") or (None,))[0])

@@ -59,3 +59,28 @@ def decimal_scale(physical_type: str) -> int | None:
         return None
     parts = [part.strip() for part in match.group("args").split(",")]
     return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+
+
+_FIXED_BYTES = {"integer": 8, "decimal": 16, "float": 8, "date": 4, "timestamp": 8, "time": 8, "boolean": 1,
+                "object": 256, "array": 128, "any": 256}
+_INTEGER_BYTES = {"TINYINT": 1, "BYTEINT": 1, "SMALLINT": 2, "INT2": 2, "SHORT": 2, "INT": 4, "INTEGER": 4,
+                  "INT4": 4, "INT32": 4, "MEDIUMINT": 3}
+_LOGICAL_BYTES = {"string": 32, "integer": 8, "number": 8, "boolean": 1, "date": 8, "timestamp": 8, "time": 8,
+                  "object": 256, "array": 128}
+
+
+def estimated_bytes(physical_type: str | None, logical_type: str | None) -> int:
+    """Typical bytes one value takes, uncompressed: exact for fixed-width types, half the declared length for text
+    (bounded at 512), guesses for the rest."""
+    if physical_type:
+        family, base = physical_family(physical_type)
+        if family == "string":
+            match = _PARAMETERS.search(physical_type)
+            length = int(match.group("args").split(",")[0]) if match and match.group("args").split(",")[0].strip(
+            ).isdigit() else 64
+            return max(1, min(length, 1024) // 2)
+        if family == "integer":
+            return _INTEGER_BYTES.get(base, 8)
+        if family in _FIXED_BYTES:
+            return _FIXED_BYTES[family]
+    return _LOGICAL_BYTES.get(logical_type or "", 32)

@@ -1,0 +1,260 @@
+"""Monthly cost of a contract's data: compute, storage, network and API calls, from declared or measured usage.
+
+Declared usage comes from the contract: `expectedRowsPerDay` and `apiCallsPerRun` custom properties, the row width
+estimated from the properties' physical and logical types, retention from the SLA `retention`, runs per day from
+the SLA `frequency`, the `storageClass` custom property, and the servers (each holds a copy of the data). Measured
+usage comes from run-metrics files (`finops.metrics`) of the contract and wins over declared usage, part by part;
+every estimate says which it used and what it assumed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import statistics
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+from dativo_check.contract.model import Contract, Property, items, text
+from dativo_check.finops.metrics import RunMetrics
+from dativo_check.finops.pricing import Pricing
+from dativo_check.storage_types import estimated_bytes
+
+DAYS_PER_MONTH = 30.4375
+RECENT_RUNS = 30
+DECLARED, MEASURED, ASSUMED = "declared", "measured", "assumed"
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What a contract's pipeline uses, per day and per run; `basis` says where each part came from."""
+
+    rows_per_day: float
+    row_bytes: float
+    runs_per_day: float
+    retention_days: float
+    storage_class: str
+    servers: tuple[str, ...]
+    api_calls_per_run: Mapping[str, float]
+    # measured per run; None: derived from volume, width and frequency with the pricing's estimation parameters
+    cpu_seconds_per_run: float | None = None
+    memory_gb: float | None = None
+    duration_seconds: float | None = None
+    bytes_per_run: float | None = None
+    stored_bytes_per_day: float | None = None
+    basis: Mapping[str, str] = field(default_factory=dict)
+    assumptions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Estimate:
+    contract_id: str
+    file: str
+    version: str | None
+    currency: str
+    compute: float
+    storage: float
+    network: float
+    api: float
+    usage: Usage
+    stored_gb: float
+    attribution: Mapping[str, Any]
+
+    @property
+    def total(self) -> float:
+        return self.compute + self.storage + self.network + self.api
+
+    @property
+    def rows_per_month(self) -> float:
+        return self.usage.rows_per_day * DAYS_PER_MONTH
+
+    def to_dict(self) -> dict[str, Any]:
+        rows = self.rows_per_month
+        return {
+            "contract_id": self.contract_id, "file": self.file, "version": self.version, "currency": self.currency,
+            "monthly": {"total": round(self.total, 2), "compute": round(self.compute, 2),
+                        "storage": round(self.storage, 2), "network": round(self.network, 2),
+                        "api": round(self.api, 2)},
+            "unit_cost": {"per_gb_stored": round(self.total / self.stored_gb, 4) if self.stored_gb else None,
+                          "per_1000_rows": round(self.total / rows * 1000, 6) if rows else None},
+            "stored_gb": round(self.stored_gb, 3),
+            "usage": {"rows_per_day": round(self.usage.rows_per_day, 1), "row_bytes": round(self.usage.row_bytes),
+                      "runs_per_day": round(self.usage.runs_per_day, 3),
+                      "retention_days": round(self.usage.retention_days, 1),
+                      "storage_class": self.usage.storage_class, "servers": list(self.usage.servers),
+                      "api_calls_per_run": dict(self.usage.api_calls_per_run)},
+            "basis": dict(self.usage.basis), "assumptions": list(self.usage.assumptions),
+            "attribution": dict(self.attribution),
+        }
+
+
+@dataclass(frozen=True)
+class Unestimable:
+    contract_id: str
+    file: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"contract_id": self.contract_id, "file": self.file, "reason": self.reason}
+
+
+_DURATION_SECONDS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hr": 3600,
+                     "hour": 3600, "d": 86400, "day": 86400, "w": 604800, "week": 604800, "mo": 2629800,
+                     "month": 2629800, "y": 31557600, "yr": 31557600, "year": 31557600}
+
+
+def _seconds(sla: Mapping[str, Any] | None) -> float | None:
+    if not sla or not isinstance(sla.get("value"), (int, float)) or isinstance(sla.get("value"), bool):
+        return None
+    unit = str(sla.get("unit") or "d").strip().lower()
+    factor = _DURATION_SECONDS.get(unit) or _DURATION_SECONDS.get(unit.rstrip("s"))
+    return float(sla["value"]) * factor if factor and sla["value"] > 0 else None
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return max(0.0, float(value.replace("_", "").replace(",", "")))
+        except ValueError:
+            return None
+    return None
+
+
+def row_bytes(properties: Sequence[Property]) -> float:
+    """Uncompressed bytes of one row: each column's typical width (nested objects: their fields)."""
+    total = 0.0
+    for prop in properties:
+        children = [child for child in prop.children if child.name is not None]
+        total += row_bytes(children) if children and prop.logical_type == "object" else estimated_bytes(
+            prop.physical_type, prop.logical_type)
+    return total
+
+
+def declared_usage(contract: Contract, pricing: Pricing, require_rows: bool = True) -> Usage | str:
+    """Usage from the contract alone, or the reason it cannot be told (without `require_rows`, a contract that
+    states no volume gets zero rows, for run metrics to fill in)."""
+    custom = contract.custom_properties
+    rows = _number(custom.get("expectedRowsPerDay"))
+    if rows is None:
+        if require_rows:
+            return "no expectedRowsPerDay custom property and no run metrics for this contract"
+        rows = 0.0
+    assumptions: list[str] = []
+    basis = {"rows": DECLARED, "compute": DECLARED, "storage": DECLARED, "network": DECLARED, "api": DECLARED}
+    interval = _seconds(contract.sla("frequency"))
+    if interval is None:
+        interval = 86400.0
+        assumptions.append("one run per day (no frequency SLA)")
+        basis["runs"] = ASSUMED
+    retention = _seconds(contract.sla("retention"))
+    if retention is None:
+        retention = pricing.estimation("retention-days") * 86400
+        assumptions.append(f"{pricing.estimation('retention-days'):g} days of retention (no retention SLA)")
+        basis["storage"] = ASSUMED
+    servers = tuple(text(server.get("type")) or "custom" for server in contract.servers) or ("default",)
+    if not contract.servers:
+        assumptions.append("one copy of the data at default prices (no servers)")
+    width = sum(row_bytes(obj.properties) for obj in contract.schema) / max(len(contract.schema), 1)
+    return Usage(rows_per_day=rows, row_bytes=width, runs_per_day=86400.0 / interval,
+                 retention_days=retention / 86400, storage_class=text(custom.get("storageClass")) or "standard",
+                 servers=servers, api_calls_per_run=_api_calls(custom.get("apiCallsPerRun")), basis=basis,
+                 assumptions=tuple(assumptions))
+
+
+def _api_calls(value: Any) -> dict[str, float]:
+    if isinstance(value, dict):
+        return {str(api): calls for api, calls in ((api, _number(raw)) for api, raw in value.items())
+                if calls is not None}
+    calls = _number(value)
+    return {"default": calls} if calls else {}
+
+
+def measured_usage(declared: Usage | str, runs: Sequence[RunMetrics], contract: Contract,
+                   pricing: Pricing) -> Usage | str:
+    """Declared usage with every part the recent runs measured replaced by the measurement."""
+    recent = sorted(runs, key=lambda run: run.started_at)[-RECENT_RUNS:]
+    if not recent:
+        return declared
+    base = declared if not isinstance(declared, str) else declared_usage(contract, pricing, require_rows=False)
+    assert not isinstance(base, str)
+    span = (recent[-1].started_at - recent[0].started_at).total_seconds()
+    runs_per_day = (len(recent) - 1) / span * 86400 if len(recent) > 1 and span > 0 else base.runs_per_day
+    mean = statistics.fmean
+    rows_per_run = mean(run.rows_written for run in recent)
+    basis = dict(base.basis) | {"compute": MEASURED, "network": MEASURED, "runs": MEASURED, "rows": MEASURED}
+    written = mean(run.bytes_written for run in recent)
+    if written:
+        basis["storage"] = MEASURED if basis.get("storage") != ASSUMED else "measured growth, assumed retention"
+    api: dict[str, float] = {}
+    for run in recent:
+        for name, calls in run.api_calls.items():
+            api[name] = api.get(name, 0.0) + calls / len(recent)
+    if api:
+        basis["api"] = MEASURED
+    return dataclasses.replace(
+        base, rows_per_day=rows_per_run * runs_per_day or base.rows_per_day, runs_per_day=runs_per_day,
+        cpu_seconds_per_run=mean(run.cpu_seconds for run in recent),
+        memory_gb=mean(run.peak_memory_mb for run in recent) / 1024,
+        duration_seconds=mean(run.duration_seconds for run in recent),
+        bytes_per_run=mean(run.bytes_read for run in recent) or None,
+        stored_bytes_per_day=written * runs_per_day if written else None,
+        api_calls_per_run=api or base.api_calls_per_run, basis=basis,
+        assumptions=base.assumptions + (f"measured over the last {len(recent)} run(s)",))
+
+
+def cost(usage: Usage, pricing: Pricing) -> tuple[float, float, float, float, float]:
+    """(compute, storage, network, api, stored GB) per month for a usage."""
+    primary = usage.servers[0] if usage.servers else None
+    runs = usage.runs_per_day * DAYS_PER_MONTH
+    rows_per_run = usage.rows_per_day / usage.runs_per_day if usage.runs_per_day else 0.0
+    cpu = usage.cpu_seconds_per_run if usage.cpu_seconds_per_run is not None else (
+        pricing.estimation("seconds-per-run") + rows_per_run / 1e6 * pricing.estimation("cpu-seconds-per-million-rows"))
+    duration = usage.duration_seconds if usage.duration_seconds is not None else cpu
+    memory = usage.memory_gb if usage.memory_gb is not None else pricing.estimation("memory-gb-per-run")
+    transferred = usage.bytes_per_run if usage.bytes_per_run is not None else rows_per_run * usage.row_bytes
+    compute = runs * (cpu / 3600 * pricing.cpu_hour(primary) + memory * duration / 3600 * pricing.memory_gb_hour(primary))
+    stored_gb = 0.0
+    storage = 0.0
+    for server in usage.servers:
+        daily = (usage.stored_bytes_per_day if usage.stored_bytes_per_day is not None
+                 else usage.rows_per_day * usage.row_bytes * pricing.compression(server))
+        gigabytes = daily * usage.retention_days / 1e9
+        stored_gb += gigabytes
+        storage += gigabytes * pricing.storage_gb_month(server, usage.storage_class)
+    network = transferred * runs / 1e9 * pricing.network_gb(primary)
+    api = sum(calls * runs / 1000 * pricing.api_per_thousand(name) for name, calls in usage.api_calls_per_run.items())
+    return compute, storage, network, api, stored_gb
+
+
+def attribution(contract: Contract) -> dict[str, Any]:
+    custom = contract.custom_properties
+    tags = [str(tag) for tag in items(custom.get("businessTags"))]
+    return {"cost_center": text(custom.get("costCenter")), "project": text(custom.get("project")),
+            "environment": text(custom.get("environment")), "business_tags": tags,
+            "domain": contract.domain, "owner": ", ".join(contract.owners) or None}
+
+
+def estimate(contract: Contract, pricing: Pricing, runs: Sequence[RunMetrics] = ()) -> Estimate | Unestimable:
+    usage = measured_usage(declared_usage(contract, pricing), runs, contract, pricing)
+    if isinstance(usage, str):
+        return Unestimable(contract.id or "?", contract.file, usage)
+    return from_usage(contract, usage, pricing)
+
+
+def from_usage(contract: Contract, usage: Usage, pricing: Pricing) -> Estimate:
+    compute, storage, network, api, stored_gb = cost(usage, pricing)
+    return Estimate(contract.id or "?", contract.file, contract.version, pricing.currency, compute, storage, network,
+                    api, usage, stored_gb, attribution(contract))
+
+
+def group_totals(estimates: Sequence[Estimate], key: str) -> dict[str, float]:
+    """Monthly totals by an attribution key (`business_tags` counts a contract under each of its tags)."""
+    totals: dict[str, float] = {}
+    for item in estimates:
+        value = item.attribution.get(key)
+        for label in (value if isinstance(value, list) else [value]):
+            name = str(label) if label else "(none)"
+            totals[name] = totals.get(name, 0.0) + item.total
+    return dict(sorted(totals.items(), key=lambda pair: -pair[1]))
+
