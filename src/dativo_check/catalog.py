@@ -7,13 +7,16 @@ from dativo_check.ruledoc import RuleDoc
 
 def all_rules() -> list[RuleDoc]:
     from dativo_check.contract import migrate, problems
+    from dativo_check.dbt.generate import UNMAPPED
     from dativo_check.diff import gate
+    from dativo_check.finops import delta, metrics
     from dativo_check.diff.rules import all_rules as change_rules
     from dativo_check.validate import engine, schema
     from dativo_check.validate.rules import all_rules as lint_rules
 
     return [*problems.ALL, *schema.RULES, engine.LEGACY_FORMAT, *(rule.doc for rule in lint_rules()),
-            *(rule.doc for rule in change_rules()), *gate.RULES, *migrate.RULES]
+            *(rule.doc for rule in change_rules()), *gate.RULES, *migrate.RULES, UNMAPPED, *delta.RULES,
+            metrics.BAD_METRICS]
 
 
 def rules_by_id() -> dict[str, RuleDoc]:
