@@ -162,6 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     _common(init)
     init.set_defaults(handler=_dbt_init)
 
+    from dativo_check.context import cli as context_cli
+
+    context_cli.register(commands, _common)
+
     migrate = commands.add_parser("migrate", help="convert legacy Dativo asset files into ODCS v3.0.2 contracts",
                                   description="Convert legacy Dativo asset files into ODCS v3.0.2 contracts. "
                                               "Without --write or --out, prints the converted contracts (each "

@@ -79,6 +79,16 @@ class FinopsSettings:
 
 
 @dataclass(frozen=True)
+class ContextSettings:
+    """Where the AI-context policy and audit log live, and how large a response may be (the `context:` section)."""
+
+    policy: str | None = None
+    audit: str = ".dativo/context-audit.jsonl"
+    max_response_bytes: int = 65536
+    max_text: int = 500
+
+
+@dataclass(frozen=True)
 class AllowlistEntry:
     """One accepted change: its stable id, why it is accepted and until when."""
 
@@ -107,6 +117,7 @@ class Config:
     dbt: DbtSettings = DbtSettings()
     lineage: LineageSettings = LineageSettings()
     finops: FinopsSettings = FinopsSettings()
+    context: ContextSettings = ContextSettings()
 
     def level_for(self, rule_id: str, default: Level) -> Level:
         return self.rule_levels.get(rule_id, default)
@@ -241,6 +252,7 @@ def _build(data: Any, locate: Any, source: Path, root: Path) -> Config:
         limits=limits,
         compat=data.get("compat", "forward"),
         dbt=_dbt_settings(data.get("dbt", {})),
+        context=ContextSettings(**{key.replace("-", "_"): value for key, value in data.get("context", {}).items()}),
         finops=FinopsSettings(pricing=data.get("finops", {}).get("pricing"),
                               history=data.get("finops", {}).get("history", ".finops"),
                               thresholds=MappingProxyType(dict(data.get("finops", {}).get("thresholds", {}))),

@@ -1,0 +1,1 @@
+"""Policy-guarded AI context: safe metadata about contracts for AI agents, audited; CLI, bundle and MCP server."""
