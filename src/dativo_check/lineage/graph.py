@@ -88,6 +88,8 @@ class Edge:
 class Graph:
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: dict[tuple[str, str, str], Edge] = field(default_factory=dict)
+    # the contracts the graph was built from (not earlier versions): exports read their facets
+    contracts: tuple[Contract, ...] = ()
     _down: dict[str, list[Edge]] = field(default_factory=dict)
     _up: dict[str, list[Edge]] = field(default_factory=dict)
 
@@ -136,7 +138,7 @@ def build(contracts: Sequence[Contract], manifest: Mapping[str, Any] | None = No
           previous: Sequence[Contract] = ()) -> Graph:
     """The graph of `contracts`; `previous` versions add the datasets a change removed, so that what still reads
     them is found."""
-    graph = Graph()
+    graph = Graph(contracts=tuple(contracts))
     located: dict[tuple[str, str], Node] = {}
     for contract in (*contracts, *previous):
         server = server_of(contract)
