@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
 
 from conftest import EXAMPLES, dump, example_data, write
 from dativo_check.config import DbtSettings

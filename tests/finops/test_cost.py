@@ -9,7 +9,6 @@ import pytest
 import yaml
 
 from conftest import EXAMPLES, dump, example_data, git, write
-from dativo_check.config import Config
 from dativo_check.contract.loader import load_text
 from dativo_check.contract.model import Contract
 from dativo_check.finops.delta import Thresholds, compare_costs
@@ -138,10 +137,10 @@ def test_cli_cost_of_a_pull_request(git_repo, cli):
 
 def test_markdown_cannot_be_injected_through_contract_text():
     from dativo_check.finops.delta import CostDelta, CostReport
-    from dativo_check.report.cost_format import delta_markdown
+    from dativo_check.report.cost_format import delta_dict, delta_markdown
 
     hostile = Unestimable("x` <img src=x> @admin [link](http://e)", "f.yaml", "no volume @team <b>bold</b> | cell")
-    text = delta_markdown(CostReport((CostDelta(hostile.contract_id, "f.yaml", hostile, hostile),), "USD"))
+    text = delta_markdown(delta_dict(CostReport((CostDelta(hostile.contract_id, "f.yaml", hostile, hostile),), "USD")))
     assert "| `xˋ <img src=x> @\u200badmin [link](http://e)` |" in text  # inert inside a code span
     assert "<b>" not in text and "@team" not in text and "@admin" not in text
     assert "cell" in text and "\\| cell" in text

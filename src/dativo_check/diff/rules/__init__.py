@@ -152,9 +152,6 @@ def field_deltas(pair: Any, keys: tuple[str, ...], what: str, hint: str) -> Iter
             yield Delta(key_pointer(pair, key), old, new, f"{subject(pair)}: {what} {key} {verb}", hint)
 
 
-ALL_KEYS = ("*",)
-
-
 def entry_delta(pair: Any, what: str, hint: str) -> Iterator[Delta]:
     """One delta for an entry of a keyed list (team member, role, support channel) that was added, removed or edited."""
     if pair.added:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dativo_check.diff.rules import ALL_KEYS, Delta, subject
+from dativo_check.diff.rules import Delta, subject
 
 ID = "property-added-required"
 CATEGORY = "schema"

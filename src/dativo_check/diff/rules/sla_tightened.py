@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dativo_check.diff.rules import ALL_KEYS, Delta
+from dativo_check.diff.rules import Delta
 from dativo_check.diff.sla import describe, sla_direction
 from dativo_check.model import Direction
 
