@@ -6,6 +6,7 @@ from dativo_check.ruledoc import RuleDoc
 
 
 def all_rules() -> list[RuleDoc]:
+    from dativo_check import ci
     from dativo_check.contract import migrate, problems
     from dativo_check.dbt.generate import UNMAPPED
     from dativo_check.diff import gate
@@ -15,7 +16,7 @@ def all_rules() -> list[RuleDoc]:
     from dativo_check.validate.rules import all_rules as lint_rules
 
     return [*problems.ALL, *schema.RULES, engine.LEGACY_FORMAT, *(rule.doc for rule in lint_rules()),
-            *(rule.doc for rule in change_rules()), *gate.RULES, *migrate.RULES, UNMAPPED, *delta.RULES,
+            *(rule.doc for rule in change_rules()), *gate.RULES, *migrate.RULES, UNMAPPED, *ci.RULES, *delta.RULES,
             metrics.BAD_METRICS]
 
 

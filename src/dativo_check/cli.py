@@ -125,6 +125,24 @@ def build_parser() -> argparse.ArgumentParser:
     _common(impact)
     impact.set_defaults(handler=_lineage_impact)
 
+    record = commands.add_parser(
+        "lineage-record", help="(lineage record) write a run's OpenLineage RunEvent, and post it",
+        description="Write an OpenLineage RunEvent for one run of a job to .lineage/<tenant>/<job>_<time>.json, "
+                    "with the run metrics as a facet; with --emit, post it to an OpenLineage endpoint (the token "
+                    "is read from OPENLINEAGE_API_KEY).")
+    record.add_argument("--tenant", required=True)
+    record.add_argument("--job", required=True)
+    record.add_argument("--status", required=True, help="start, running, complete, fail or abort")
+    record.add_argument("--metrics", metavar="FILE", help="the run's metrics (JSON)")
+    record.add_argument("--run-id", metavar="UUID", help="default: from the metrics, else derived or random")
+    record.add_argument("--job-namespace", metavar="NAMESPACE", help="default: the tenant")
+    record.add_argument("--error", metavar="MESSAGE", help="the failure message of a failed run")
+    record.add_argument("--emit", metavar="URL", help="post the event to this OpenLineage endpoint")
+    record.add_argument("--retries", type=int, default=3, metavar="N")
+    record.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS")
+    _common(record)
+    record.set_defaults(handler=_lineage_record)
+
     cost = commands.add_parser(
         "cost", help="monthly cost of contracts, or of a change (--base); also: cost anomalies, cost export",
         description="Estimate the monthly cost of each contract (compute, storage, network, API calls), from "
@@ -138,6 +156,61 @@ def build_parser() -> argparse.ArgumentParser:
     cost.add_argument("--history", metavar="DIR", help="run-metrics folder (default: finops.history, .finops)")
     _common(cost)
     cost.set_defaults(handler=_cost)
+
+    ci = commands.add_parser(
+        "ci", help="the pull-request check: validate, diff, dbt drift, impact and cost, with one report",
+        description="Run every check against the pull request's base and publish one report: text on stdout, "
+                    "annotations, the step summary, step outputs, SARIF and JSON files and, with --comment, the one "
+                    "pull-request comment. The base is --base, else the pull request, merge group or push of "
+                    "GITHUB_EVENT_PATH; without one, contracts are only validated.")
+    ci.add_argument("paths", nargs="*", metavar="PATH", help="limit the check to these contracts or folders")
+    ci.add_argument("--base", metavar="REF", help="git ref to compare with (default: from the GitHub event)")
+    from dativo_check.model import MODES
+
+    ci.add_argument("--compat", choices=MODES, help="compatibility mode (default: `compat` in the configuration)")
+    ci.add_argument("--all", dest="validate_all", action="store_true",
+                    help="validate every contract, not only those the change touches")
+    ci.add_argument("--fail-on", choices=("error", "warning", "never"), default="error",
+                    help="the least severe level that fails the check (default: error)")
+    ci.add_argument("--fail-on-bump", action="store_true",
+                    help="fail when a contract's version does not carry its changes, whatever --fail-on says")
+    ci.add_argument("--comment", action="store_true", help="create or update the pull-request comment")
+    ci.add_argument("--comment-author", metavar="LOGIN", default=None,
+                    help="login the token comments as (default: github-actions[bot])")
+    ci.add_argument("--json", type=Path, metavar="FILE", help="write the JSON report (schemas/report.schema.json)")
+    ci.add_argument("--sarif", type=Path, metavar="FILE", help="write a SARIF 2.1.0 file for code scanning")
+    ci.add_argument("--markdown", type=Path, metavar="FILE", help="write the comment's Markdown")
+    ci.add_argument("--annotations", choices=("auto", "always", "never"), default="auto",
+                    help="print GitHub annotations (auto: when GITHUB_ACTIONS is true)")
+    ci.add_argument("--pricing", metavar="FILE", help="pricing file for the cost delta")
+    ci.add_argument("--history", metavar="DIR", help="run-metrics folder for measured costs")
+    ci.add_argument("--dbt-out", metavar="DIR", help="dbt project folder checked for drift (default: dbt.out)")
+    ci.add_argument("--dbt-manifest", metavar="FILE", help="add dbt models and exposures to the lineage impact")
+    _common(ci)
+    ci.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    ci.set_defaults(handler=_ci)
+
+    publish = commands.add_parser(
+        "publish", help="post the pull-request comment of a report made by an unprivileged workflow",
+        description="In a `workflow_run` workflow: render the comment from REPORT (the JSON report artifact of a "
+                    "`ci` run on a pull request, possibly from a fork) and post it. Nothing of the pull request's "
+                    "code runs; the report is validated and everything in it escaped.")
+    publish.add_argument("report", type=Path, metavar="REPORT")
+    publish.add_argument("--comment-author", metavar="LOGIN", default=None)
+    publish.set_defaults(handler=_publish)
+
+    export = commands.add_parser(
+        "cost-export", help="(cost export) the cost estimates as FOCUS 1.2 billing data",
+        description="Export the monthly cost estimate of each contract as FinOps FOCUS 1.2 rows (one per contract "
+                    "and cost component: compute, storage, network, API calls), as CSV or JSON. See docs/focus.md.")
+    export.add_argument("paths", nargs="*", metavar="PATH")
+    export.add_argument("--format", "-f", choices=("focus-csv", "focus-json"), default="focus-csv")
+    export.add_argument("--period", metavar="YYYY-MM", help="billing period (default: the current month, UTC)")
+    export.add_argument("--output", "-o", type=Path, metavar="FILE")
+    export.add_argument("--pricing", metavar="FILE", help="pricing file (default: finops.pricing, else the shipped one)")
+    export.add_argument("--history", metavar="DIR", help="run-metrics folder (default: finops.history, .finops)")
+    _common(export)
+    export.set_defaults(handler=_cost_export)
 
     dbt = commands.add_parser("dbt", help="generate dbt sources, models, exposures and tests from contracts")
     dbt_commands = dbt.add_subparsers(dest="dbt_command", metavar="SUBCOMMAND", parser_class=_Parser)
@@ -228,19 +301,14 @@ def _config(args: argparse.Namespace):
 def _use_color(args: argparse.Namespace) -> bool:
     if args.color != "auto":
         return args.color == "always"
-    if args.output is not None or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+    if getattr(args, "output", None) is not None or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     return sys.stdout.isatty()
 
 
 def _emit(text: str, args: argparse.Namespace) -> None:
     if getattr(args, "output", None) is not None:
-        from dativo_check.fsutil import write_atomic
-
-        try:
-            write_atomic(args.output, text)
-        except OSError as error:
-            raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from None
+        _write_file(args.output, text)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -407,6 +475,23 @@ def _lineage_impact(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _lineage_record(args: argparse.Namespace) -> int:
+    import json
+
+    from dativo_check.lineage import record
+
+    config = _config(args)
+    path = record.record_run(config.root, args.tenant, args.job, args.status, args.metrics, run_id=args.run_id,
+                             job_namespace=args.job_namespace, error=args.error)
+    print(f"wrote {path}", file=sys.stderr)
+    if args.emit:
+        event = json.loads(path.read_text(encoding="utf-8"))
+        status = record.emit(event, args.emit, token=os.environ.get("OPENLINEAGE_API_KEY"), retries=args.retries,
+                             timeout=args.timeout)
+        print(f"posted the event to {record.endpoint(args.emit)} ({status})", file=sys.stderr)
+    return EXIT_OK
+
+
 def _finops_inputs(args: argparse.Namespace, config):
     from dativo_check.finops.metrics import read_history
     from dativo_check.finops.pricing import load_pricing
@@ -416,8 +501,17 @@ def _finops_inputs(args: argparse.Namespace, config):
     return load_pricing(pricing_path), history
 
 
+def _estimates(args: argparse.Namespace, config, pricing, history):
+    """Cost estimates of the named contracts (all of the repository by default), with load findings."""
+    from dativo_check.contract.discover import discover, expand
+    from dativo_check.contract.load import load_contracts
+    from dativo_check.finops.delta import estimates_for
+
+    loaded = load_contracts(expand(args.paths, config) if args.paths else discover(config), config)
+    return estimates_for(loaded.contracts, pricing, history.runs), list(loaded.findings)
+
+
 def _cost(args: argparse.Namespace) -> int:
-    from dativo_check.report import Report, renderer
     from dativo_check.report import cost_format
 
     config = _config(args)
@@ -425,13 +519,8 @@ def _cost(args: argparse.Namespace) -> int:
     pricing, history = _finops_inputs(args, config)
     problems = list(history.findings)
     if args.base is None:
-        from dativo_check.contract.discover import discover, expand
-        from dativo_check.contract.load import load_contracts
-        from dativo_check.finops.delta import estimates_for
-
-        loaded = load_contracts(expand(args.paths, config) if args.paths else discover(config), config)
-        problems += loaded.findings
-        estimates = estimates_for(loaded.contracts, pricing, history.runs)
+        estimates, load_problems = _estimates(args, config, pricing, history)
+        problems += load_problems
         text = cost_format.estimates_json(estimates) if args.format == "json" else cost_format.estimates_text(
             estimates)
         failed = False
@@ -442,14 +531,37 @@ def _cost(args: argparse.Namespace) -> int:
         run = diff_refs(config, args.base, args.head, args.paths, args.compat, args.fetch)
         pairs = [(diff.base_contract, _head_contract(config, diff)) for diff in run.diffs]
         report = compare_costs(pairs, pricing, history.runs, thresholds_from(config.finops.thresholds))
-        text = {"json": cost_format.delta_json, "markdown": cost_format.delta_markdown}.get(
-            args.format, cost_format.delta_text)(report)
+        if args.format == "markdown":
+            text = cost_format.delta_markdown(cost_format.delta_dict(report))
+        else:
+            text = {"json": cost_format.delta_json}.get(args.format, cost_format.delta_text)(report)
         failed = any(finding.level.value == "error" for finding in report.findings)
-    if problems:
-        sys.stderr.write(renderer("text")(Report("cost", (), tuple(problems))))
+    _print_problems("cost", problems)
     args.color = "never"
     _emit(text, args)
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _cost_export(args: argparse.Namespace) -> int:
+    from dativo_check.finops import focus
+
+    config = _config(args)
+    _require_existing(args.paths)
+    pricing, history = _finops_inputs(args, config)
+    estimates, problems = _estimates(args, config, pricing, history)
+    _print_problems("cost", list(history.findings) + problems)
+    export = focus.focus_rows(estimates, args.period, focus.FocusOptions(provider=config.finops.provider))
+    for item in export.skipped:
+        print(f"{item.file}: {item.contract_id} not exported: {item.reason}", file=sys.stderr)
+    _emit(focus.render(export.rows, args.format), args)
+    return EXIT_OK
+
+
+def _print_problems(command: str, problems: list) -> None:
+    if problems:
+        from dativo_check.report import Report, renderer
+
+        sys.stderr.write(renderer("text")(Report(command, (), tuple(problems))))
 
 
 def _head_contract(config, diff):
@@ -460,6 +572,95 @@ def _head_contract(config, diff):
 
     loaded = load_contracts([diff.file], config)
     return loaded.contracts[0] if loaded.contracts else None
+
+
+def _ci(args: argparse.Namespace) -> int:
+    from dativo_check.ci import CheckOptions, run_checks
+    from dativo_check.github import action
+    from dativo_check.github.event import choose_base, from_environment
+    from dativo_check.report import renderer
+    from dativo_check.report.json_format import to_dict
+
+    config = _config(args)
+    if args.dbt_out:
+        import dataclasses
+
+        config = dataclasses.replace(config, dbt=dataclasses.replace(config.dbt, out=args.dbt_out))
+    _require_existing(args.paths)
+    context = from_environment()
+    base = choose_base(args.base, context)
+    print(f"dativo-check: base {base.ref or '(none)'}: {base.reason}", file=sys.stderr)
+    options = CheckOptions(base.ref, base.reason, tuple(args.paths), args.compat, args.validate_all, args.fail_on,
+                           args.fail_on_bump, args.pricing, args.history, args.dbt_manifest)
+    report = run_checks(config, options, context)
+    doc = to_dict(report)
+    for path, text in ((args.json, lambda: renderer("json")(report)), (args.sarif, lambda: renderer("sarif")(report)),
+                       (args.markdown, lambda: action.comment_body(doc)[0])):
+        if path is not None:
+            _write_file(path, text())
+    in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+    text = renderer("text")(report, color=_use_color(args))
+    if in_actions:
+        action.print_guarded(text)
+    else:
+        sys.stdout.write(text)
+    if args.annotations == "always" or (args.annotations == "auto" and in_actions):
+        from dativo_check.github.outputs import capped_annotations
+
+        sys.stdout.write(capped_annotations(report.all_findings))
+    outcome = None
+    if args.comment:
+        outcome = action.comment_on_pull_request(doc, context, args.comment_author or action.DEFAULT_AUTHOR)
+        print(f"dativo-check: comment {outcome.action}: {outcome.detail}", file=sys.stderr)
+    _github_files(context, doc, action.summary_note(outcome, context), args.json)
+    return EXIT_FINDINGS if report.gate is not None and report.gate.failed else EXIT_OK
+
+
+def _github_files(context, doc: dict, note: str | None, report_path: Path | None) -> None:
+    """The step summary (always, in Actions) and the step outputs."""
+    from dativo_check.github import action
+    from dativo_check.github.outputs import append_summary, write_outputs
+
+    try:
+        if context.step_summary:
+            append_summary(context.step_summary, action.summary_markdown(doc, note))
+        if context.output:
+            write_outputs(context.output, action.outputs_of(doc, str(report_path) if report_path else None))
+    except OSError as error:
+        raise UsageError(f"cannot write the GitHub step files: {error.strerror or error}") from None
+
+
+def _publish(args: argparse.Namespace) -> int:
+    import json
+
+    from dativo_check.github import action
+    from dativo_check.github.event import from_environment
+    from dativo_check.report.json_format import read_document
+
+    _require_existing([str(args.report)])
+    try:
+        doc = read_document(args.report.read_bytes())
+    except OSError as error:
+        raise UsageError(f"cannot read {args.report}: {error.strerror or error}") from None
+    except (ValueError, json.JSONDecodeError) as error:
+        raise UsageError(f"{args.report} is not a dativo-check JSON report: {error}") from None
+    context = from_environment()
+    outcome = action.comment_from_artifact(doc, context, args.comment_author or action.DEFAULT_AUTHOR)
+    print(f"dativo-check: comment {outcome.action}: {outcome.detail}", file=sys.stderr)
+    if context.step_summary:
+        from dativo_check.github.outputs import append_summary
+
+        append_summary(context.step_summary, f"dativo-check: comment {outcome.action}: {outcome.detail}\n")
+    return EXIT_OK
+
+
+def _write_file(path: Path, text: str) -> None:
+    from dativo_check.fsutil import write_atomic
+
+    try:
+        write_atomic(path, text)
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def _dbt_out(args: argparse.Namespace, config) -> Path:

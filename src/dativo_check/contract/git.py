@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable
 
 from dativo_check.errors import UsageError
 
@@ -77,6 +77,15 @@ def fetch(root: Path, ref: str) -> None:
         run(root, *args)
     except GitError as error:
         raise GitError(f"could not fetch {ref!r} from origin: {error}") from None
+
+
+def fetch_commit(root: Path, commit: str) -> None:
+    """Fetch one missing commit (a pull request's base in a shallow checkout) without the whole history."""
+    shallow = ["--depth=1"] if is_shallow(root) else []
+    try:
+        run(root, "fetch", "--no-tags", "--quiet", *shallow, "origin", commit)
+    except GitError as error:
+        raise GitError(f"could not fetch {commit!r} from origin: {error}") from None
 
 
 def tree(root: Path, commit: str) -> dict[str, str]:

@@ -74,6 +74,11 @@ def apply(changes: Sequence[FileChange], out: Path) -> None:
             target.unlink()
 
 
+def has_generated_files(out: Path) -> bool:
+    """Whether `out` holds files `dbt generate` wrote (a dbt project the contracts are kept in step with)."""
+    return bool(_generated_files(out))
+
+
 def _generated_files(out: Path) -> list[tuple[str, str]]:
     found = []
     for folder in ("models", "tests"):

@@ -54,8 +54,11 @@ def diff_files(old: str, new: str, config: Config, mode: str | None = None) -> D
 
 
 def diff_refs(config: Config, base_ref: str, head_ref: str | None = None, paths: Sequence[str] = (),
-              mode: str | None = None, fetch: bool = False) -> DiffRun:
-    """Compare the working tree (or `head_ref`) with `base_ref`; with `paths`, only the contracts under them."""
+              mode: str | None = None, fetch: bool = False, working_tree: revision.Revision | None = None) -> DiffRun:
+    """Compare the working tree (or `head_ref`) with `base_ref`; with `paths`, only the contracts under them.
+
+    `working_tree` is the working tree already loaded (within `paths`), so a caller that also validates it reads
+    each file once."""
     root = config.root
     git.toplevel(root)
     if fetch:
@@ -64,8 +67,8 @@ def diff_refs(config: Config, base_ref: str, head_ref: str | None = None, paths:
                 git.fetch(root, ref)
     base_sha = git.resolve(root, base_ref)
     head_sha = git.resolve(root, head_ref) if head_ref else None
-    scope = _scope(paths, config)
-    head = _head(config, head_sha, scope)
+    scope = scope_of(paths, config)
+    head = working_tree if working_tree is not None and head_sha is None else _head(config, head_sha, scope)
     wanted_ids = {contract.id for contract in head.contracts if contract.id}
 
     def keep(path: str, raw: bytes) -> bool:
@@ -124,7 +127,7 @@ def _available(root: Path, ref: str) -> bool:
         return False
 
 
-def _scope(paths: Sequence[str], config: Config) -> list[str] | None:
+def scope_of(paths: Sequence[str], config: Config) -> list[str] | None:
     """Repository-relative paths the run is limited to; a path that no longer exists names a deleted contract."""
     return [display_path(path, config.root) for path in paths] if paths else None
 
@@ -137,6 +140,11 @@ def _head(config: Config, head_sha: str | None, scope: list[str] | None) -> revi
     if head_sha is not None:
         keep = None if scope is None else (lambda path, raw: _in_scope(path, scope))
         return revision.from_git(config, head_sha, keep)
+    return load_working_tree(config, scope)
+
+
+def load_working_tree(config: Config, scope: Sequence[str] | None = None) -> revision.Revision:
+    """The contracts of the working tree, or of the repository-relative paths in `scope` (missing ones skipped)."""
     if scope is None:
         files = discover(config)
     else:

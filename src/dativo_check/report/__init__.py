@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from dativo_check.model import Change, Finding, Level, count_levels
 
 if TYPE_CHECKING:
+    from dativo_check.ci import GateDecision
     from dativo_check.diff.engine import ContractDiff
+    from dativo_check.finops.delta import CostReport
+    from dativo_check.github.event import RunContext
+    from dativo_check.lineage.impact import ContractImpact
 
 FORMATS = ("text", "json", "github", "sarif", "junit")
 
@@ -23,13 +27,22 @@ class Report:
     diffs: tuple[ContractDiff, ...] = ()
     base: str | None = None
     head: str | None = None
+    # the pull-request check (`ci`) adds these
+    base_reason: str | None = None
+    impacts: tuple[ContractImpact, ...] = ()
+    impact_view: dict | None = field(default=None, compare=False)
+    cost: CostReport | None = None
+    notes: tuple[str, ...] = ()
+    run: RunContext | None = None
+    gate: GateDecision | None = None
 
     @property
     def all_findings(self) -> tuple[Finding, ...]:
         """Findings plus every change as a finding at its line, for formats that know only findings."""
         changes = tuple(change_finding(change) for diff in self.diffs for change in diff.changes)
         gates = tuple(finding for diff in self.diffs for finding in diff.findings)
-        return tuple(sorted(self.findings + gates + changes, key=Finding.sort_key))
+        costs = self.cost.findings if self.cost is not None else ()
+        return tuple(sorted(self.findings + gates + changes + costs, key=Finding.sort_key))
 
     @property
     def summary(self) -> dict[str, int]:

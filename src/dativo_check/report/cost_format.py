@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 from dativo_check.finops.delta import CostReport
 from dativo_check.finops.estimate import Estimate, Unestimable, group_totals
@@ -46,11 +46,14 @@ def estimates_json(items: Sequence[Estimate | Unestimable]) -> str:
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
-def delta_json(report: CostReport) -> str:
-    body = {"currency": report.currency, "before": round(report.before, 2), "after": round(report.after, 2),
+def delta_dict(report: CostReport) -> dict:
+    return {"currency": report.currency, "before": round(report.before, 2), "after": round(report.after, 2),
             "delta": round(report.delta, 2), "contracts": [delta.to_dict() for delta in report.deltas],
             "findings": [finding.to_dict() for finding in report.findings]}
-    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def delta_json(report: CostReport) -> str:
+    return json.dumps(delta_dict(report), indent=2, ensure_ascii=False) + "\n"
 
 
 def delta_text(report: CostReport) -> str:
@@ -70,30 +73,33 @@ def delta_text(report: CostReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def delta_markdown(report: CostReport, details: bool = True) -> str:
-    """The cost section of a pull-request comment: headline, per-contract table, drivers in a collapsible block."""
-    changed = [delta for delta in report.deltas if not delta.known or abs(delta.delta) >= 0.005]
-    percent = f" ({report.delta / report.before * 100:+.0f} %)" if report.before else ""
-    lines = [f"**Monthly cost:** {money(report.before, report.currency)} → {money(report.after, report.currency)} "
-             f"(**{money(report.delta, report.currency, signed=True)}**{percent})", ""]
+def delta_markdown(body: Mapping[str, Any], details: bool = True) -> str:
+    """The cost section of a pull-request comment, from `delta_dict` (or a JSON report read back): headline,
+    per-contract table, and what drives each difference in a collapsible block."""
+    currency = str(body["currency"])
+    before, after, total = body["before"], body["after"], body["delta"]
+    changed = [delta for delta in body["contracts"] if not delta["known"] or abs(delta["delta"]) >= 0.005]
+    percent = f" ({total / before * 100:+.0f} %)" if before else ""
+    lines = [f"**Monthly cost:** {money(before, currency)} → {money(after, currency)} "
+             f"(**{money(total, currency, signed=True)}**{percent})", ""]
     if changed:
         lines += ["| contract | before | after | delta | % |", "| --- | ---: | ---: | ---: | ---: |"]
         for delta in changed:
-            if not delta.known:
-                lines.append(f"| {code(delta.contract_id)} | – | – | not estimated | – |")
+            if not delta["known"]:
+                lines.append(f"| {code(delta['contract_id'])} | – | – | not estimated | – |")
                 continue
-            share = "new" if delta.percent is None else f"{delta.percent:+.0f} %"
-            lines.append(f"| {code(delta.contract_id)} | {delta.before_total:,.2f} | {delta.after_total:,.2f} | "
-                         f"{delta.delta:+,.2f} | {share} |")
-    drivers = [delta for delta in changed if delta.shares or not delta.known]
+            share = "new" if delta["percent"] is None else f"{delta['percent']:+.0f} %"
+            lines.append(f"| {code(delta['contract_id'])} | {delta['before']:,.2f} | {delta['after']:,.2f} | "
+                         f"{delta['delta']:+,.2f} | {share} |")
+    drivers = [delta for delta in changed if delta["shares"] or not delta["known"]]
     if details and drivers:
         lines += ["", "<details><summary>What drives the change</summary>", ""]
         for delta in drivers:
-            if not delta.known:
-                lines.append(f"- {code(delta.contract_id)}: not estimated: {escape(delta.reason)}")
+            if not delta["known"]:
+                lines.append(f"- {code(delta['contract_id'])}: not estimated: {escape(delta['reason'])}")
                 continue
-            parts = "; ".join(f"{escape(s.factor)} {escape(s.change).replace(' -&gt; ', ' → ')} ({s.amount:+,.2f})"
-                              for s in delta.shares)
-            lines.append(f"- {code(delta.contract_id)}: {parts}")
+            parts = "; ".join(f"{escape(s['factor'])} {escape(s['change']).replace(' -&gt; ', ' → ')} "
+                              f"({s['amount']:+,.2f})" for s in delta["shares"])
+            lines.append(f"- {code(delta['contract_id'])}: {parts}")
         lines += ["", "</details>"]
     return "\n".join(lines) + "\n"

@@ -7,7 +7,7 @@ DOT labels are escaped, node ids are generated.
 from __future__ import annotations
 
 import json
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from dativo_check.lineage.graph import CONSUMER, EXPOSURE, EXTERNAL, MODEL, REFERENCES, Graph, Node
 from dativo_check.lineage.impact import ContractImpact
@@ -55,23 +55,11 @@ def graph_json(graph: Graph) -> str:
 
 
 def graph_mermaid(graph: Graph) -> str:
-    ids = _Ids()
-    lines = ["flowchart LR"]
-    for node in sorted(graph.nodes.values(), key=lambda n: n.id):
-        start, end = _SHAPES.get(node.kind, ('["', '"]'))
-        lines.append(f"  {ids(node.id)}{start}{mermaid_text(_label(node))}{end}")
-    lines.extend(_mermaid_edges(graph, graph.nodes, ids))
-    return "\n".join(lines) + "\n"
-
-
-def _mermaid_edges(graph: Graph, shown: Iterable[str], ids: _Ids) -> list[str]:
-    visible = set(shown)
-    lines = []
-    for edge in sorted(graph.edges.values(), key=lambda e: (e.source, e.target, e.kind)):
-        if edge.source in visible and edge.target in visible:
-            arrow = "-.->" if edge.kind == REFERENCES else "-->"
-            lines.append(f"  {ids(edge.source)} {arrow} {ids(edge.target)}")
-    return lines
+    nodes = [{"id": node.id, "kind": node.kind, "label": _label(node)}
+             for node in sorted(graph.nodes.values(), key=lambda n: n.id)]
+    edges = [{"source": edge.source, "target": edge.target, "kind": edge.kind}
+             for edge in sorted(graph.edges.values(), key=lambda e: (e.source, e.target, e.kind))]
+    return view_mermaid({"nodes": nodes, "edges": edges, "hidden": 0})
 
 
 def graph_dot(graph: Graph) -> str:
@@ -88,38 +76,61 @@ def graph_dot(graph: Graph) -> str:
     return "\n".join(lines) + "\n"
 
 
-def impact_mermaid(impacts: Sequence[ContractImpact], graph: Graph, depth: int = 2, max_nodes: int = 30) -> str:
-    """The changed datasets (breaking ones red) and what is downstream of them, to `depth`, at most `max_nodes`."""
-    ids = _Ids()
-    lines = ["flowchart LR"]
+def impact_view(impacts: Sequence[ContractImpact], graph: Graph, depth: int = 2, max_nodes: int = 30) -> dict:
+    """The part of the graph an impact flowchart shows, as data (it travels in the JSON report): the changed
+    datasets (`state` breaking or changed) and what is downstream of them, to `depth`, at most `max_nodes`."""
+    states: dict[str, str] = {}
     shown: list[str] = []
-    classes: dict[str, str] = {}
     for item in impacts:
         for node in item.changed:
-            if node.id not in classes:
-                classes[node.id] = "breaking" if item.breaking else "changed"
+            if node.id not in states:
+                states[node.id] = "breaking" if item.breaking else "changed"
                 shown.append(node.id)
     hidden = 0
     for item in impacts:
         for reached in item.impacted:
-            if reached.depth > depth or reached.node.id in classes or reached.node.id in shown:
+            if reached.depth > depth or reached.node.id in states or reached.node.id in shown:
                 continue
             if len(shown) >= max_nodes:
                 hidden += 1
                 continue
             shown.append(reached.node.id)
-    for node_id in shown:
-        node = graph.nodes[node_id]
-        start, end = _SHAPES.get(node.kind, ('["', '"]'))
-        lines.append(f"  {ids(node_id)}{start}{mermaid_text(_label(node))}{end}")
-    lines.extend(_mermaid_edges(graph, shown, ids))
-    if hidden:
+    visible = set(shown)
+    nodes = [{"id": node_id, "kind": graph.nodes[node_id].kind, "label": _label(graph.nodes[node_id]),
+              **({"state": states[node_id]} if node_id in states else {})} for node_id in shown]
+    edges = [{"source": edge.source, "target": edge.target, "kind": edge.kind}
+             for edge in sorted(graph.edges.values(), key=lambda e: (e.source, e.target, e.kind))
+             if edge.source in visible and edge.target in visible]
+    return {"nodes": nodes, "edges": edges, "hidden": hidden}
+
+
+def view_mermaid(view: dict) -> str:
+    """A Mermaid flowchart of an impact view; every label is escaped and every node id generated, so a view read
+    back from a JSON report cannot inject anything either."""
+    ids = _Ids()
+    lines = ["flowchart LR"]
+    known = set()
+    for node in view.get("nodes", []):
+        known.add(node["id"])
+        start, end = _SHAPES.get(node.get("kind"), ('["', '"]'))
+        lines.append(f"  {ids(node['id'])}{start}{mermaid_text(node.get('label', ''))}{end}")
+    for edge in view.get("edges", []):
+        if edge["source"] in known and edge["target"] in known:
+            arrow = "-.->" if edge.get("kind") == REFERENCES else "-->"
+            lines.append(f"  {ids(edge['source'])} {arrow} {ids(edge['target'])}")
+    hidden = view.get("hidden", 0)
+    if isinstance(hidden, int) and hidden > 0:
         lines.append(f'  more["+{hidden} more downstream"]')
         lines.append("  class more more")
     lines.extend(_STYLE)
-    for node_id, style in classes.items():
-        lines.append(f"  class {ids(node_id)} {style}")
+    for node in view.get("nodes", []):
+        if node.get("state") in ("breaking", "changed"):
+            lines.append(f"  class {ids(node['id'])} {node['state']}")
     return "\n".join(lines) + "\n"
+
+
+def impact_mermaid(impacts: Sequence[ContractImpact], graph: Graph, depth: int = 2, max_nodes: int = 30) -> str:
+    return view_mermaid(impact_view(impacts, graph, depth, max_nodes))
 
 
 def impact_json(impacts: Sequence[ContractImpact], base: str | None = None) -> str:

@@ -53,7 +53,23 @@ def lines(report: Report) -> list[Line]:
     """The output as lines of (text, style) segments, so colour is a choice made only when printing."""
     out: list[Line] = [_finding_line(finding) for finding in report.findings]
     out.extend(_diff_lines(report))
+    out.extend(_check_lines(report))
     out.append(_summary(report))
+    return out
+
+
+def _check_lines(report: Report) -> list[Line]:
+    """What the pull-request check adds: who is downstream, the cost delta, and what each stage did."""
+    out: list[Line] = []
+    if report.impacts:
+        from dativo_check.report.lineage_format import impact_text
+
+        out.extend([(line, "")] for line in impact_text(report.impacts).splitlines())
+    if report.cost is not None:
+        from dativo_check.report.cost_format import delta_text
+
+        out.extend([(line, "")] for line in delta_text(report.cost).splitlines())
+    out.extend([(f"note: {note}", "dim")] for note in report.notes)
     return out
 
 

@@ -1,0 +1,216 @@
+"""The pull-request check: every stage against one base, into one `Report`.
+
+validate -> diff with the version gate -> dbt drift -> lineage impact -> cost delta. The working tree is loaded once
+and shared by every stage. A stage with nothing to work on (no base, no dbt project, no changed contract) is skipped
+with a note in the report, never silently.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from dativo_check.config import Config
+from dativo_check.contract import git
+from dativo_check.contract.model import Contract
+from dativo_check.contract.revision import Revision
+from dativo_check.model import Finding, Level, apply_levels
+from dativo_check.report import Report
+from dativo_check.ruledoc import from_text
+
+if TYPE_CHECKING:
+    from dativo_check.diff.engine import ContractDiff
+    from dativo_check.github.event import RunContext
+
+FAIL_ON = ("error", "warning", "never")
+
+DBT_DRIFT = from_text("dbt-drift", "error", "dbt", "dbt", """
+    The committed dbt files are what `dativo-check dbt generate` makes from the contracts.
+
+    When the repository has a dbt project folder (`dbt.out`, default `dbt`) with generated files, the pull-request
+    check regenerates them in memory and reports every file that would be created, changed or deleted. Hand-added
+    keys and tests in generated property files are kept by the generator and are not drift. Fix it by running
+    `dativo-check dbt generate` and committing the result (the `dativo-dbt` pre-commit hook does this on commit).
+
+    PASS:
+
+        # dbt/models/sources/stripe.yml matches the contracts
+        $ dativo-check dbt generate --check
+        dbt files in dbt are up to date
+
+    FAIL:
+
+        # a column was added to a contract, the dbt YAML was not regenerated
+        $ dativo-check dbt generate --check
+        dbt files in dbt drifted from the contracts (1 file(s))
+""")
+
+RULES = (DBT_DRIFT,)
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    base: str | None
+    base_reason: str
+    paths: tuple[str, ...] = ()
+    compat: str | None = None
+    validate_all: bool = False
+    fail_on: str = "error"
+    fail_on_bump: bool = False
+    pricing: str | None = None
+    history: str | None = None
+    dbt_manifest: str | None = None
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    """Whether the check fails, and the settings that decided it (they are shown in the report)."""
+
+    failed: bool
+    fail_on: str
+    fail_on_bump: bool
+    reasons: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"failed": self.failed, "fail_on": self.fail_on, "fail_on_bump": self.fail_on_bump,
+                "reasons": list(self.reasons)}
+
+
+def run_checks(config: Config, options: CheckOptions, context: RunContext | None = None) -> Report:
+    from dativo_check.diff.run import load_working_tree, scope_of
+
+    notes: list[str] = []
+    tree = load_working_tree(config, scope_of(options.paths, config))
+    diffs: tuple[ContractDiff, ...] = ()
+    findings: list[Finding] = list(tree.findings)
+    base_sha = head_sha = None
+    if options.base:
+        from dativo_check.diff.run import diff_refs
+
+        base_sha = _available_base(config.root, options.base, notes)
+        run = diff_refs(config, base_sha, None, options.paths, options.compat, working_tree=tree)
+        diffs, findings = run.diffs, list(run.findings)
+        head_sha = git.resolve(config.root, "HEAD")
+    findings += _validate(tree, diffs, config, options, notes)
+    findings += _dbt_drift(config, tree, options, notes)
+    impacts, view = _impact(config, tree, diffs, options, notes)
+    cost = _cost(config, tree, diffs, options, notes)
+    if context is not None and context.head_sha:
+        head_sha = context.head_sha
+    files = tuple(sorted({contract.file for contract in tree.contracts} | {f.file for f in findings}))
+    report = Report("ci", files, tuple(sorted(findings, key=Finding.sort_key)), diffs, base_sha, head_sha,
+                    options.base_reason, tuple(impacts), view, cost, tuple(notes), context)
+    return dataclasses.replace(report, gate=decide(report, options.fail_on, options.fail_on_bump))
+
+
+def decide(report: Report, fail_on: str, fail_on_bump: bool) -> GateDecision:
+    """`fail_on` sets the least severe level that fails; `fail_on_bump` fails a wrong version bump whatever the
+    level (so `--fail-on never --fail-on-bump` gates on versions only)."""
+    from dativo_check.diff.gate import RULES as GATE_RULES
+
+    threshold = {"error": Level.ERROR.rank, "warning": Level.WARNING.rank, "never": None}[fail_on]
+    findings = report.all_findings
+    reasons = []
+    if threshold is not None:
+        failing = [f for f in findings if f.level.rank >= threshold]
+        if failing:
+            reasons.append(f"{len(failing)} finding(s) at level {fail_on} or above")
+    if fail_on_bump:
+        version_rules = {rule.id for rule in GATE_RULES if rule.category in ("version", "layout")}
+        wrong = [f for f in findings if f.rule in version_rules and f.level is not Level.INFO]
+        if wrong:
+            reasons.append(f"{len(wrong)} contract version(s) do not carry the bump their changes need")
+    return GateDecision(bool(reasons), fail_on, fail_on_bump, tuple(reasons))
+
+
+def _available_base(root: Path, ref: str, notes: list[str]) -> str:
+    """The base commit, fetched from origin when the clone does not have it (a shallow checkout)."""
+    try:
+        return git.resolve(root, ref)
+    except git.GitError:
+        git.toplevel(root)
+        shallow = git.is_shallow(root)
+        git.fetch_commit(root, ref)
+        notes.append(f"fetched the base {ref} from origin" + (" (the clone is shallow)" if shallow else ""))
+        return git.resolve(root, ref)
+
+
+def _validate(tree: Revision, diffs: Sequence[ContractDiff], config: Config, options: CheckOptions,
+              notes: list[str]) -> list[Finding]:
+    """Schema and lint findings for the contracts the change touches (all of them without a base, or on request);
+    contracts nobody touched do not fail somebody else's pull request."""
+    from dativo_check.contract.index import ContractIndex
+    from dativo_check.validate.engine import check_contracts
+
+    if options.base and not options.validate_all:
+        changed = {diff.file for diff in diffs if diff.file and diff.status != "deleted"}
+        checked = [contract for contract in tree.contracts if contract.file in changed]
+        notes.append(f"validated the {len(checked)} contract(s) this change adds or modifies "
+                     f"({len(tree.contracts)} in the repository)")
+    else:
+        checked = list(tree.contracts)
+        notes.append(f"validated all {len(checked)} contract(s)")
+    index = ContractIndex(tree.contracts, config if options.paths else None)
+    return apply_levels(check_contracts(checked, config, index), config.rule_levels)
+
+
+def _dbt_drift(config: Config, tree: Revision, options: CheckOptions, notes: list[str]) -> list[Finding]:
+    from dativo_check.dbt import output
+
+    out = config.root / config.dbt.out
+    if not out.is_dir() or not output.has_generated_files(out):
+        notes.append(f"dbt drift not checked: no generated dbt files in {config.dbt.out}/")
+        return []
+    if tree.findings or options.paths:
+        reason = "some contracts could not be loaded" if tree.findings else "the check is limited to some paths"
+        notes.append(f"dbt drift not checked: {reason}")
+        return []
+    from dativo_check.dbt.generate import generate
+
+    generation = generate(tree.contracts, config.dbt, config.dbt.models)
+    drifted = [change for change in output.plan(generation, out) if change.action != "unchanged"]
+    notes.append(f"dbt drift checked in {config.dbt.out}/: {len(drifted)} file(s) out of date")
+    where = out.relative_to(config.root).as_posix() if out.is_relative_to(config.root) else str(out)
+    what = {"create": "is missing", "update": "no longer matches the contracts",
+            "delete": "is left over from a contract or table that is gone"}
+    return [DBT_DRIFT.finding(f"{where}/{change.path}", f"generated dbt file {what[change.action]}", 1, 1,
+                              hint="run `dativo-check dbt generate` and commit the result") for change in drifted]
+
+
+def _impact(config: Config, tree: Revision, diffs: Sequence[ContractDiff], options: CheckOptions,
+            notes: list[str]) -> tuple[list, dict | None]:
+    if not diffs:
+        return [], None
+    from dativo_check.lineage.graph import build, read_manifest
+    from dativo_check.lineage.impact import impact
+    from dativo_check.report.lineage_format import impact_view
+
+    manifest_path = options.dbt_manifest or config.lineage.dbt_manifest
+    manifest = read_manifest(str(config.root / manifest_path)) if manifest_path else None
+    previous = [diff.base_contract for diff in diffs if diff.base_contract is not None]
+    graph = build(tree.contracts, manifest, previous)
+    impacts = impact(diffs, graph)
+    if not any(item.impacted for item in impacts):
+        notes.append("lineage: nothing downstream of the changed contracts")
+    return impacts, impact_view(impacts, graph, config.lineage.depth, config.lineage.max_nodes)
+
+
+def _cost(config: Config, tree: Revision, diffs: Sequence[ContractDiff], options: CheckOptions,
+          notes: list[str]):
+    if not diffs:
+        return None
+    from dativo_check.finops.delta import compare_costs, thresholds_from
+    from dativo_check.finops.metrics import read_history
+    from dativo_check.finops.pricing import load_pricing
+
+    pricing_path = options.pricing or (str(config.root / config.finops.pricing) if config.finops.pricing else None)
+    history = read_history(options.history or config.root / config.finops.history)
+    by_file: dict[str, Contract] = {contract.file: contract for contract in tree.contracts}
+    pairs = [(diff.base_contract, by_file.get(diff.file) if diff.file else None) for diff in diffs
+             if diff.base_contract is not None or (diff.file and diff.file in by_file)]
+    report = compare_costs(pairs, load_pricing(pricing_path), history.runs, thresholds_from(config.finops.thresholds))
+    if history.findings:
+        notes.append(f"{len(history.findings)} run-metrics file(s) could not be read; their runs are left out")
+    return dataclasses.replace(report, findings=report.findings + tuple(history.findings))

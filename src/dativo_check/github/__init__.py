@@ -1,0 +1,1 @@
+"""GitHub: the Actions environment, base detection, step summary and outputs, the one sticky PR comment."""
