@@ -93,3 +93,10 @@ def test_the_demo_command_runs_the_check_and_says_where_the_report_is(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "version gate FAILS" in done.stdout and "The check fails, as it should" in done.stdout
     assert (tmp_path / "demo" / "comment.md").read_text(encoding="utf-8").startswith("## ❌ dativo-check")
+
+
+def test_the_readme_shows_the_golden_comment_as_it_is():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    quoted = [line[2:] for line in readme.splitlines() if line.startswith("> ")]
+    golden = (GOLDEN / "example-pull-request.md").read_text(encoding="utf-8").splitlines()
+    assert len(quoted) >= 5 and all(line in golden for line in quoted)
