@@ -10,14 +10,14 @@ def all_rules() -> list[RuleDoc]:
     from dativo_check.contract import migrate, problems
     from dativo_check.dbt.generate import UNMAPPED
     from dativo_check.diff import gate
-    from dativo_check.finops import delta, metrics
+    from dativo_check.finops import anomalies, delta, metrics
     from dativo_check.diff.rules import all_rules as change_rules
     from dativo_check.validate import engine, schema
     from dativo_check.validate.rules import all_rules as lint_rules
 
     return [*problems.ALL, *schema.RULES, engine.LEGACY_FORMAT, *(rule.doc for rule in lint_rules()),
             *(rule.doc for rule in change_rules()), *gate.RULES, *migrate.RULES, UNMAPPED, *ci.RULES, *delta.RULES,
-            metrics.BAD_METRICS]
+            metrics.BAD_METRICS, *anomalies.RULES]
 
 
 def rules_by_id() -> dict[str, RuleDoc]:

@@ -212,6 +212,18 @@ def build_parser() -> argparse.ArgumentParser:
     _common(export)
     export.set_defaults(handler=_cost_export)
 
+    anomalies = commands.add_parser(
+        "cost-anomalies", help="(cost anomalies) runs whose cost or usage departs from their job's baseline",
+        description="Over the run-metrics history of each job, flag runs whose cost or usage departs from the recent "
+                    "baseline (median and MAD): spikes, steps and drifts, each explained, with contract version "
+                    "changes named. See docs/finops-anomalies.md.")
+    anomalies.add_argument("--history", metavar="DIR", help="run-metrics folder (default: finops.history, .finops)")
+    anomalies.add_argument("--pricing", metavar="FILE", help="pricing file (default: finops.pricing, else the shipped one)")
+    anomalies.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    anomalies.add_argument("--output", "-o", type=Path, metavar="FILE")
+    _common(anomalies)
+    anomalies.set_defaults(handler=_cost_anomalies, paths=[])
+
     dbt = commands.add_parser("dbt", help="generate dbt sources, models, exposures and tests from contracts")
     dbt_commands = dbt.add_subparsers(dest="dbt_command", metavar="SUBCOMMAND", parser_class=_Parser)
     dbt_commands.required = True
@@ -555,6 +567,25 @@ def _cost_export(args: argparse.Namespace) -> int:
         print(f"{item.file}: {item.contract_id} not exported: {item.reason}", file=sys.stderr)
     _emit(focus.render(export.rows, args.format), args)
     return EXIT_OK
+
+
+def _cost_anomalies(args: argparse.Namespace) -> int:
+    from dativo_check.finops import anomalies
+    from dativo_check.model import Level, apply_levels
+    from dativo_check.report import cost_format
+
+    config = _config(args)
+    pricing, history = _finops_inputs(args, config)
+    try:
+        thresholds = anomalies.Thresholds(**{key.replace("-", "_"): value
+                                             for key, value in config.finops.anomalies.items()})
+    except ValueError as error:
+        raise UsageError(f"{config.display_source}: finops.anomalies: {error}") from None
+    reports = anomalies.detect(history.runs, pricing, thresholds)
+    found = apply_levels([*history.findings, *anomalies.findings(reports)], config.rule_levels)
+    render = cost_format.anomalies_json if args.format == "json" else cost_format.anomalies_text
+    _emit(render(reports, found), args)
+    return EXIT_FINDINGS if any(finding.level is Level.ERROR for finding in found) else EXIT_OK
 
 
 def _print_problems(command: str, problems: list) -> None:

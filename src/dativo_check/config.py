@@ -76,6 +76,7 @@ class FinopsSettings:
     history: str = ".finops"
     thresholds: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     provider: str = "Dativo"
+    anomalies: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,8 @@ def _build(data: Any, locate: Any, source: Path, root: Path) -> Config:
         finops=FinopsSettings(pricing=data.get("finops", {}).get("pricing"),
                               history=data.get("finops", {}).get("history", ".finops"),
                               thresholds=MappingProxyType(dict(data.get("finops", {}).get("thresholds", {}))),
-                              provider=data.get("finops", {}).get("provider", "Dativo")),
+                              provider=data.get("finops", {}).get("provider", "Dativo"),
+                              anomalies=MappingProxyType(dict(data.get("finops", {}).get("anomalies", {})))),
         lineage=LineageSettings(**{key.replace("-", "_"): value for key, value in data.get("lineage", {}).items()}),
         allowlist=tuple(
             AllowlistEntry(entry["id"], entry["reason"], entry["expires"], (locate(f"/allowlist/{index}") or (None,))[0])

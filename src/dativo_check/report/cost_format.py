@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping, Sequence
 
+from dativo_check.finops.anomalies import JobReport
 from dativo_check.finops.delta import CostReport
 from dativo_check.finops.estimate import Estimate, Unestimable, group_totals
+from dativo_check.model import Finding
 from dativo_check.report.markdown import code, escape, money
 
 
@@ -103,3 +105,23 @@ def delta_markdown(body: Mapping[str, Any], details: bool = True) -> str:
             lines.append(f"- {code(delta['contract_id'])}: {parts}")
         lines += ["", "</details>"]
     return "\n".join(lines) + "\n"
+
+
+def anomalies_text(reports: Sequence[JobReport], findings: Sequence[Finding]) -> str:
+    """Each job's verdict, then each anomaly explained, then problems with the history files."""
+    lines = []
+    for report in reports:
+        lines.append(report.summary())
+        for anomaly in report.anomalies:
+            lines.append(f"  {anomaly.rule.id}: {anomaly.explain()}")
+    job_rules = {"cost-anomaly", "usage-anomaly", "history-too-short"}
+    lines.extend(f"{finding.location} {finding.level.value} {finding.message} ({finding.rule})"
+                 for finding in findings if finding.rule not in job_rules)
+    if not reports:
+        lines.append("no run metrics found")
+    return "\n".join(lines) + "\n"
+
+
+def anomalies_json(reports: Sequence[JobReport], findings: Sequence[Finding]) -> str:
+    body = {"jobs": [report.to_dict() for report in reports], "findings": [finding.to_dict() for finding in findings]}
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
