@@ -1,13 +1,14 @@
 """Time `dativo-check diff --base REF` on a repository where 500 contracts changed, and count the git processes.
 
-    python benchmarks/bench_diff.py [--contracts 500] [--runs 5] [--keep DIR]
+    python benchmarks/bench_diff.py [--contracts 500] [--changed N] [--runs 5] [--keep DIR] [--command diff|ci]
 
 The contracts are generated (benchmarks/generate_contracts.py) and committed as the base; then every one of them is
 changed in the working tree, in a realistic mix: a description rewritten (patch), an optional property added
 (minor), a property removed without a major bump (breaking, the gate fails), a property made required (minor). The whole
 `dativo-check diff --base HEAD --format json` process is timed (median of `--runs` after one warm-up). A `git` shim
 placed first on PATH counts the git processes the run starts; the diff must read the base with a constant number of
-them, whatever the number of contracts.
+them, whatever the number of contracts. `--command ci` times the whole pull-request check instead (validation of
+the changed contracts, diff, lineage impact and cost delta, with its JSON report).
 """
 
 from __future__ import annotations
@@ -60,14 +61,14 @@ def change(doc: dict, index: int) -> None:
     doc["version"] = "1.1.0"
 
 
-def prepare(root: Path, count: int) -> None:
+def prepare(root: Path, count: int, changed: int | None = None) -> None:
     paths = generate(count, root)
     git(root, "init", "-q", "-b", "main")
     git(root, "config", "user.email", "bench@example.com")
     git(root, "config", "user.name", "bench")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "base")
-    for index, path in enumerate(paths):
+    for index, path in enumerate(paths[:changed]):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         change(doc, index)
         path.write_text(dump(doc), encoding="utf-8")
@@ -88,12 +89,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--contracts", type=int, default=500)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", type=Path)
+    parser.add_argument("--command", choices=("diff", "ci"), default="diff")
+    parser.add_argument("--changed", type=int, metavar="N", help="change only the first N contracts (default all)")
     args = parser.parse_args(argv)
     work = args.keep or Path(tempfile.mkdtemp(prefix="dativo-bench-diff-"))
     root = work / "repo"
     if not (root / ".git").exists():
-        prepare(root, args.contracts)
-    command = [executable(), "diff", "--base", "HEAD", "--format", "json"]
+        prepare(root, args.contracts, args.changed)
+    output = work / "report.json"
+    command = [executable(), "diff", "--base", "HEAD", "--format", "json", "--output", str(output)]
+    if args.command == "ci":
+        command = [executable(), "ci", "--base", "HEAD", "--json", str(output)]
     log = work / "git-calls.log"
     env = shim(work / "shim", log)
     times = []
@@ -106,12 +112,12 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(done.stderr)
         if run:
             times.append(elapsed)
-    report = json.loads(done.stdout)
+    report = json.loads(output.read_text(encoding="utf-8"))
     calls = log.read_text(encoding="utf-8").split()
     changed = len(report["contracts"])
     breaking = sum(1 for contract in report["contracts"] if contract["breaking"])
     print(f"{changed} changed contracts ({breaking} breaking), required bump {report['required_bump']}")
-    print(f"diff --base HEAD: median {statistics.median(times):.3f} s, min {min(times):.3f} s "
+    print(f"{args.command} --base HEAD: median {statistics.median(times):.3f} s, min {min(times):.3f} s "
           f"({statistics.median(times) / max(changed, 1) * 1000:.2f} ms per contract), {len(times)} runs")
     print(f"git processes per run: {len(calls)} ({', '.join(sorted(set(calls)))})")
     if not args.keep:

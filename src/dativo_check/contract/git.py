@@ -88,6 +88,12 @@ def fetch_commit(root: Path, commit: str) -> None:
         raise GitError(f"could not fetch {commit!r} from origin: {error}") from None
 
 
+def changed_since(root: Path, commit: str) -> set[str]:
+    """Paths under `root` (relative to it) whose working-tree content differs from `commit`, from one `git diff`."""
+    out = run(root, "diff", "--name-only", "--no-renames", "--relative", "-z", commit, "--")
+    return {path.decode("utf-8", "surrogateescape") for path in out.split(b"\0") if path}
+
+
 def tree(root: Path, commit: str) -> dict[str, str]:
     """Every file of a commit under `root`: its path relative to `root` and its blob id, from one `git ls-tree`."""
     prefix = _prefix(root)

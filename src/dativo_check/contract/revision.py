@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from dativo_check.config import Config
 from dativo_check.contract import git, layout
@@ -29,15 +29,21 @@ def _wanted(relative: str, config: Config) -> bool:
     return not (config.exclude and matches_any(relative, config.exclude))
 
 
-def from_git(config: Config, commit: str, keep: Callable[[str, bytes], bool] | None = None) -> Revision:
+def from_git(config: Config, commit: str, keep: Callable[[str, bytes], bool] | None = None,
+             same: Mapping[str, Contract] | None = None) -> Revision:
     """Every contract in a commit, read with one `git ls-tree` and one `git cat-file --batch`.
 
     `keep(path, raw)` can skip files before they are parsed (a pre-commit run needs only the contracts it touches).
+    `same` holds contracts already loaded from files known to be identical in the commit: they are reused, not read.
     """
+    same = same or {}
     files = {path: oid for path, oid in git.tree(config.root, commit).items() if _wanted(path, config)}
-    blobs = git.read_objects(config.root, files.values())
+    blobs = git.read_objects(config.root, [oid for path, oid in files.items() if path not in same])
     contracts, findings = [], []
     for path, oid in sorted(files.items()):
+        if path in same:
+            contracts.append(same[path])
+            continue
         raw = blobs.get(oid)
         if raw is None or not (looks_like_contract(raw) or (config.paths and matches_any(path, config.paths))):
             continue

@@ -76,7 +76,7 @@ def diff_refs(config: Config, base_ref: str, head_ref: str | None = None, paths:
 
         return scope is None or _in_scope(path, scope) or scan_id(raw) in wanted_ids
 
-    base = revision.from_git(config, base_sha, keep)
+    base = revision.from_git(config, base_sha, keep, _unchanged(config, base_sha, head) if head_sha is None else None)
     if head_sha is None:
         head = _with_known_contracts(config, head, base, scope)
     options = options_from(config, mode)
@@ -89,8 +89,8 @@ def diff_refs(config: Config, base_ref: str, head_ref: str | None = None, paths:
         earlier = _earlier(config, old, new, base, base_sha) if options.mode.endswith("-transitive") else ()
         result = compare(old, new, options, accepted, earlier)
         for side in (old, new):
-            if side is not None:
-                side.document.forget_positions()
+            if side is not None and (working_tree is None or side is not new):
+                side.document.forget_positions()  # the caller's working tree keeps them: it validates next
         if result.status == "unchanged" and old is not None and new is not None and old.file == new.file:
             continue
         diffs.append(result)
@@ -99,6 +99,12 @@ def diff_refs(config: Config, base_ref: str, head_ref: str | None = None, paths:
     files = tuple(sorted({d.file or d.base_file for d in diffs if d.file or d.base_file}))
     findings = apply_levels([*_allowlist_findings(config, diffs), *findings], config.rule_levels)
     return DiffRun(base_ref, head_ref or "working tree", tuple(diffs), tuple(findings), base_sha, head_sha, files)
+
+
+def _unchanged(config: Config, base_sha: str, head: revision.Revision) -> dict[str, Contract]:
+    """Working-tree contracts whose file is byte-identical in the base: the base side reuses them, unread."""
+    changed = git.changed_since(config.root, base_sha)
+    return {contract.file: contract for contract in head.contracts if contract.file not in changed}
 
 
 def _earlier(config: Config, old: Contract | None, new: Contract | None, base: revision.Revision,
