@@ -55,6 +55,27 @@ def test_column_edges_carry_transform_logic_and_consumers_hang_off_their_dataset
     assert (lines.id, orders.id, lineage.REFERENCES) in graph.edges
 
 
+def test_nested_fields_have_column_lineage_too():
+    from dativo_check.contract.model import Contract
+    from dativo_check.contract.loader import load_text
+
+    mart = example_data("analytics/v1.0/customer_orders.yaml")
+    mart["schema"][0]["properties"].append({
+        "name": "billing", "logicalType": "object", "classification": "internal",
+        "properties": [{"name": "customer_email", "logicalType": "string", "classification": "confidential",
+                        "transformSourceObjects": ["stripe-customers:customers.email"],
+                        "transformLogic": "lower(c.email)"}]})
+    stripe = example_data("stripe/v1.0/customers.yaml")
+    contracts = [Contract(load_text(dump(data), name).document)
+                 for data, name in ((mart, "mart.yaml"), (stripe, "stripe.yaml"))]
+    graph = lineage.build(contracts)
+    customers, target = _node(graph, "stripe-customers", "customers"), _node(graph, "analytics-customer-orders",
+                                                                              "customer_orders")
+    links = graph.edges[(customers.id, target.id, lineage.FLOW)].columns
+    assert any(link.target_field == "billing.customer_email" and link.source_field == "email"
+               and link.logic == "lower(c.email)" for link in links)
+
+
 def test_traversal_is_depth_limited_and_safe_in_cycles():
     graph = _graph()
     orders = _node(graph, "postgres-orders", "orders")

@@ -363,3 +363,25 @@ def test_every_facet_of_a_run_event_names_a_vendored_schema(event):
                      "OutputStatisticsOutputDatasetFacet"}
     assert os.path.isfile(Path(ol.__file__).resolve().parents[3] / "schemas" / "openlineage" / "dativo" / "1-0-0"
                           / "DativoMetricsRunFacet.json")
+
+
+def test_the_record_command_writes_the_event_and_posts_it_with_the_token_from_the_environment(git_repo, cli):
+    metrics = git_repo / "run.json"
+    metrics.write_text(json.dumps(METRICS), encoding="utf-8")
+    with _Server([503, 200]) as server:
+        run = cli("lineage", "record", "--tenant", "acme", "--job", "stripe_customers", "--status", "complete",
+                  "--metrics", str(metrics), "--emit", f"http://127.0.0.1:{server.port}", cwd=git_repo,
+                  env={"OPENLINEAGE_API_KEY": "ol-secret-token"})
+    assert run.code == 0, run.err
+    [written] = (git_repo / ".lineage" / "acme").glob("stripe_customers_*.json")
+    assert f"wrote {written}" in run.err and "/api/v1/lineage" in run.err
+    assert json.loads(server.requests[-1]["body"]) == json.loads(written.read_text(encoding="utf-8"))
+    assert server.requests[-1]["headers"]["Authorization"] == "Bearer ol-secret-token"
+    assert "ol-secret-token" not in run.err + run.out
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    down = cli("lineage", "record", "--tenant", "acme", "--job", "stripe_customers", "--status", "fail",
+               "--emit", f"http://127.0.0.1:{closed}", "--retries", "1", cwd=git_repo)
+    assert down.code == 2 and "cannot send the OpenLineage event" in down.err
+    assert len(list((git_repo / ".lineage" / "acme").glob("*.json"))) == 2  # the record stays on disk

@@ -166,8 +166,9 @@ def _contract_edges(graph: Graph, contract: Contract, located: Mapping[tuple[str
         for source in upstreams:
             node, _ = _resolve(graph, source, contract, server, located)
             graph.edge(node.id, target.id, FLOW)
-        for prop in obj.properties:
-            column = prop.name or "?"
+        prefix = f"{obj.name or '?'}."
+        for prop in obj.walk_properties():  # nested fields have lineage too: `address.city`
+            column = prop.path[len(prefix):] if prop.path.startswith(prefix) else prop.name or "?"
             logic, description = text(prop.get("transformLogic")), text(prop.get("transformDescription"))
             for source in prop.transform_source_objects:
                 node, field_name = _resolve(graph, source, contract, server, located)
