@@ -133,8 +133,11 @@ def _drop_status(pr: PullRequest, version: str = "1.1.0") -> None:
 def test_first_run_comments_once_and_reports_everywhere(pull_request, cli, github):
     _drop_status(pull_request)
     pull_request.push("drop the order status")
-    result = pull_request.check(cli)
+    sarif = pull_request.work / "report.sarif"
+    result = pull_request.check(cli, "--sarif", str(sarif))
     assert result.code == 1
+    results = json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]["results"]
+    assert {item["ruleId"] for item in results} >= {"property-removed", "version-under-bumped"}
     assert "base " + pull_request.base in result.err and "pull request's base commit" in result.err
     [comment] = github.ours(7)
     assert comment["body"].startswith("<!-- dativo-check:comment job=contracts run=101 head=" + pull_request.head)
