@@ -46,6 +46,11 @@ def _git_options(parser: argparse.ArgumentParser, default_base: str | None = Non
     parser.add_argument("--fetch", action="store_true", help="fetch missing refs from origin (deepens shallow clones)")
 
 
+def _finops_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pricing", metavar="FILE", help="pricing file (default: finops.pricing, else the shipped one)")
+    parser.add_argument("--history", metavar="DIR", help="run-metrics folder (default: finops.history, .finops)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from dativo_check.report import FORMATS
 
@@ -152,8 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     _git_options(cost, default_base=None)
     cost.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
     cost.add_argument("--output", "-o", type=Path, metavar="FILE")
-    cost.add_argument("--pricing", metavar="FILE", help="pricing file (default: finops.pricing, else the shipped one)")
-    cost.add_argument("--history", metavar="DIR", help="run-metrics folder (default: finops.history, .finops)")
+    _finops_options(cost)
     _common(cost)
     cost.set_defaults(handler=_cost)
 
@@ -182,8 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     ci.add_argument("--markdown", type=Path, metavar="FILE", help="write the comment's Markdown")
     ci.add_argument("--annotations", choices=("auto", "always", "never"), default="auto",
                     help="print GitHub annotations (auto: when GITHUB_ACTIONS is true)")
-    ci.add_argument("--pricing", metavar="FILE", help="pricing file for the cost delta")
-    ci.add_argument("--history", metavar="DIR", help="run-metrics folder for measured costs")
+    _finops_options(ci)
     ci.add_argument("--dbt-out", metavar="DIR", help="dbt project folder checked for drift (default: dbt.out)")
     ci.add_argument("--dbt-manifest", metavar="FILE", help="add dbt models and exposures to the lineage impact")
     _common(ci)
@@ -207,8 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", "-f", choices=("focus-csv", "focus-json"), default="focus-csv")
     export.add_argument("--period", metavar="YYYY-MM", help="billing period (default: the current month, UTC)")
     export.add_argument("--output", "-o", type=Path, metavar="FILE")
-    export.add_argument("--pricing", metavar="FILE", help="pricing file (default: finops.pricing, else the shipped one)")
-    export.add_argument("--history", metavar="DIR", help="run-metrics folder (default: finops.history, .finops)")
+    _finops_options(export)
     _common(export)
     export.set_defaults(handler=_cost_export)
 
@@ -217,8 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Over the run-metrics history of each job, flag runs whose cost or usage departs from the recent "
                     "baseline (median and MAD): spikes, steps and drifts, each explained, with contract version "
                     "changes named. See docs/finops-anomalies.md.")
-    anomalies.add_argument("--history", metavar="DIR", help="run-metrics folder (default: finops.history, .finops)")
-    anomalies.add_argument("--pricing", metavar="FILE", help="pricing file (default: finops.pricing, else the shipped one)")
+    _finops_options(anomalies)
     anomalies.add_argument("--format", "-f", choices=("text", "json"), default="text")
     anomalies.add_argument("--output", "-o", type=Path, metavar="FILE")
     _common(anomalies)
