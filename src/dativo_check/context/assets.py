@@ -1,0 +1,70 @@
+"""The assets a context request can name: the newest version of each contract of the repository, by id, with the
+facts policies select by and the lineage graph between them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
+
+from dativo_check.context.policy import AssetFacts, FieldFacts
+from dativo_check.contract.model import Contract, Property
+from dativo_check.lineage.graph import Graph, build
+from dativo_check.versions import sort_key
+
+
+@dataclass(frozen=True)
+class Catalog:
+    contracts: Mapping[str, Contract]
+    facts: Mapping[str, AssetFacts]
+    graph: Graph
+
+    def ids(self) -> list[str]:
+        return sorted(self.contracts)
+
+
+def facts_of(contract: Contract) -> AssetFacts:
+    return AssetFacts(
+        contract.id or "",
+        contract.domain,
+        frozenset(_tags(contract.get("tags"))),
+        frozenset(prop.classification for _, prop in contract.walk_properties()))
+
+
+def field_facts(prop: Property) -> FieldFacts:
+    return FieldFacts(prop.path, prop.name or "", prop.classification, frozenset(prop.tags))
+
+
+def _tags(value: Any) -> list[str]:
+    return [tag for tag in value if isinstance(tag, str)] if isinstance(value, list) else []
+
+
+def newest(contracts: Iterable[Contract]) -> dict[str, Contract]:
+    """One contract per id: the highest version (the versioned layout keeps every released version)."""
+    chosen: dict[str, Contract] = {}
+    for contract in contracts:
+        if not contract.id:
+            continue
+        current = chosen.get(contract.id)
+        if current is None or (sort_key(contract.version), contract.file) > (sort_key(current.version), current.file):
+            chosen[contract.id] = contract
+    return chosen
+
+
+def catalog(contracts: Sequence[Contract], manifest: Mapping[str, Any] | None = None) -> Catalog:
+    chosen = newest(contracts)
+    ordered = [chosen[contract_id] for contract_id in sorted(chosen)]
+    return Catalog(chosen, {contract_id: facts_of(contract) for contract_id, contract in chosen.items()},
+                   build(ordered, manifest))
+
+
+def from_repository(config: Any, paths: Sequence[str] = ()) -> tuple[Catalog, int]:
+    """The catalogue of the named contracts (all of the repository when none are named), and how many files could
+    not be loaded (their findings are not shown: they could name assets the requester may not see)."""
+    from dativo_check.contract.discover import discover, expand
+    from dativo_check.contract.load import load_contracts
+    from dativo_check.lineage.graph import read_manifest
+
+    files = expand(paths, config) if paths else discover(config)
+    loaded = load_contracts(files, config)
+    manifest = read_manifest(str(config.root / config.lineage.dbt_manifest)) if config.lineage.dbt_manifest else None
+    return catalog(loaded.contracts, manifest), len(files) - len(loaded.contracts)

@@ -1,0 +1,309 @@
+"""Context documents built from an allow-list: only the keys named here ever leave, each checked for its type.
+
+Nothing is copied from a contract and then stripped: a key that is not listed below (examples, quality queries,
+server hosts, ports, accounts, credentials, unknown keys a future ODCS version adds) is never emitted. Property
+keys keep their ODCS names. What the allow-list or a policy rule withholds is counted in a redaction manifest,
+never echoed.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Mapping
+
+from dativo_check.context.decide import SHOW, Decision, FieldDecision, FieldPolicy
+from dativo_check.context.policy import ALLOW_LIST, FieldFacts, Policy, canonical_json
+from dativo_check.context.text import clean, scalar, scalars
+from dativo_check.contract.model import Contract, items, mapping, text
+
+SUMMARY_KEYS = ("id", "name", "version", "status", "domain", "dataProduct")
+DESCRIPTION_KEYS = ("purpose", "usage", "limitations")
+SERVER_KEYS = ("server", "type", "environment")
+OBJECT_KEYS = ("name", "physicalName", "physicalType", "businessName", "description", "dataGranularityDescription")
+PROPERTY_TEXT_KEYS = ("businessName", "description", "logicalType", "physicalType")
+PROPERTY_FLAGS = ("required", "unique", "primaryKey", "partitioned", "criticalDataElement")
+PROPERTY_POSITIONS = ("primaryKeyPosition", "partitionKeyPosition")
+TYPE_KEYS = ("logicalType", "physicalType")
+# Type options that describe a shape, not data; those that bound values are shown only on the lowest level.
+TYPE_SHAPE = ("format", "maxLength", "minLength", "precision", "scale", "minItems", "maxItems", "uniqueItems")
+TYPE_BOUNDS = ("pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
+QUALITY_KEYS = ("type", "rule", "metric", "dimension", "severity", "description", "unit")
+QUALITY_THRESHOLDS = ("mustBe", "mustNotBe", "mustBeGreaterThan", "mustBeGreaterOrEqualTo",
+                      "mustBeGreaterThanOrEqualTo", "mustBeLessThan", "mustBeLessOrEqualTo",
+                      "mustBeLessThanOrEqualTo", "mustBeBetween", "mustNotBeBetween", "validValues", "arguments")
+QUALITY_CODE = ("query", "implementation")
+REDACTED_NAME = "[redacted]"
+
+
+class Manifest:
+    """What a response withholds, counted per (rule, what, where); where is never a withheld name."""
+
+    def __init__(self) -> None:
+        self._counts: dict[tuple[str, str, str], int] = {}
+
+    def add(self, rules: tuple[str, ...] | str, withheld: str, where: str, count: int = 1) -> None:
+        if count <= 0:
+            return
+        for rule in (rules,) if isinstance(rules, str) else rules:
+            key = (rule, withheld, where)
+            self._counts[key] = self._counts.get(key, 0) + count
+
+    def entries(self) -> list[dict[str, Any]]:
+        return [{"rule": rule, "withheld": withheld, "where": where, "count": count}
+                for (rule, withheld, where), count in sorted(self._counts.items())]
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything one request may see of one asset."""
+
+    policy: Policy
+    decision: Decision
+    fields: FieldPolicy
+    max_text: int
+
+    def text(self, value: Any) -> str | None:
+        return clean(value, self.max_text) if isinstance(value, str) else None
+
+
+def _put(out: dict[str, Any], key: str, value: Any) -> None:
+    if value is not None and value != [] and value != {}:
+        out[key] = value
+
+
+def summary(contract: Contract, view: View, manifest: Manifest) -> dict[str, Any]:
+    """What any visible asset shows: identity, tags, the description, and the kind of each server."""
+    out: dict[str, Any] = {}
+    for key in SUMMARY_KEYS:
+        _put(out, key, view.text(contract.get(key)))
+    _put(out, "tags", sorted({view.text(tag) for tag in items(contract.get("tags")) if isinstance(tag, str)}))
+    description = contract.get("description")
+    if isinstance(description, str):
+        description = {"purpose": description}
+    _put(out, "description", {key: view.text(value) for key, value in mapping(description).items()
+                              if key in DESCRIPTION_KEYS and isinstance(value, str)})
+    servers = []
+    withheld = 0
+    for server in contract.servers:
+        entry = {key: view.text(server.get(key)) for key in SERVER_KEYS if isinstance(server.get(key), str)}
+        withheld += sum(1 for key in server if key not in SERVER_KEYS)
+        servers.append(entry)
+    _put(out, "servers", sorted(servers, key=canonical_json))
+    manifest.add(ALLOW_LIST, "server-details", "servers", withheld)
+    return out
+
+
+def schema(contract: Contract, view: View, manifest: Manifest) -> list[dict[str, Any]]:
+    out = []
+    for obj in contract.schema:
+        where = view.text(obj.name) or "?"
+        entry: dict[str, Any] = {}
+        for key in OBJECT_KEYS:
+            _put(entry, key, view.text(obj.get(key)))
+        properties = []
+        for index, prop in enumerate(items(obj.get("properties"))):
+            if isinstance(prop, dict):
+                shown = _property(prop, f"{obj.name or '?'}.{text(prop.get('name')) or f'[{index}]'}", where, view,
+                                  manifest, SHOW)
+                if shown is not None:
+                    properties.append(shown)
+        _put(entry, "properties", properties)
+        lowest = all(view.policy.rank(view.policy.level_of(prop.classification)) == 0
+                     for prop in obj.walk_properties())
+        _put(entry, "quality", _quality(obj.get("quality"), lowest, where, view, manifest))
+        out.append(entry)
+    return out
+
+
+def _property(data: Mapping[str, Any], path: str, where: str, view: View, manifest: Manifest,
+              floor: FieldDecision) -> dict[str, Any] | None:
+    name = text(data.get("name")) or ""
+    classification = text(data.get("classification"))
+    tags = frozenset(tag for tag in items(data.get("tags")) if isinstance(tag, str))
+    decision = view.fields.judge(FieldFacts(path, name, classification, tags), floor)
+    if "examples" in data or "example" in data:
+        manifest.add(ALLOW_LIST, "examples", where)
+    if decision.action == "omit":
+        manifest.add(decision.rules, "property", where)
+        return None
+    out: dict[str, Any] = {}
+    if decision.action == "redact-name":
+        out["name"] = REDACTED_NAME
+        manifest.add(decision.rules, "property-name", where)
+    else:
+        _put(out, "name", view.text(name) if name else None)
+    _put(out, "classification", view.text(classification))
+    for key in TYPE_KEYS:
+        _put(out, key, view.text(data.get(key)))
+    if decision.action != "show":
+        if decision.action == "type-only":
+            manifest.add(decision.rules, "property-details", where)
+        _count_code(data.get("quality"), where, manifest)
+    else:
+        lowest = view.policy.rank(view.policy.level_of(classification)) == 0
+        _show_details(data, out, lowest, where, view, manifest)
+    children = []
+    for index, child in enumerate(items(data.get("properties"))):
+        if isinstance(child, dict):
+            shown = _property(child, f"{path}.{text(child.get('name')) or f'[{index}]'}", where, view, manifest,
+                              decision)
+            if shown is not None:
+                children.append(shown)
+    _put(out, "properties", children)
+    if isinstance(data.get("items"), dict):
+        _put(out, "items", _property(data["items"], f"{path}[]", where, view, manifest, decision))
+    return out
+
+
+def _show_details(data: Mapping[str, Any], out: dict[str, Any], lowest: bool, where: str, view: View,
+                  manifest: Manifest) -> None:
+    """The keys of a property shown in full: descriptions, flags, type options, tags and quality rules."""
+    for key in PROPERTY_TEXT_KEYS:
+        if key not in TYPE_KEYS:
+            _put(out, key, view.text(data.get(key)))
+    for key in PROPERTY_FLAGS:
+        if isinstance(data.get(key), bool):
+            out[key] = data[key]
+    for key in PROPERTY_POSITIONS:
+        if isinstance(data.get(key), int) and not isinstance(data.get(key), bool):
+            out[key] = data[key]
+    _put(out, "tags", sorted({view.text(tag) for tag in items(data.get("tags")) if isinstance(tag, str)}))
+    options = mapping(data.get("logicalTypeOptions"))
+    shown = {key: scalar(value, view.max_text) for key, value in options.items()
+             if key in TYPE_SHAPE or (lowest and key in TYPE_BOUNDS)}
+    _put(out, "logicalTypeOptions", {key: value for key, value in shown.items() if value is not None})
+    manifest.add(ALLOW_LIST, "type-bounds", where, sum(1 for key in options if key in TYPE_BOUNDS and not lowest))
+    _put(out, "quality", _quality(data.get("quality"), lowest, where, view, manifest))
+
+
+def _quality(rules: Any, lowest: bool, where: str, view: View, manifest: Manifest) -> list[dict[str, Any]]:
+    """Quality rules: what is checked and how badly it matters; thresholds only on the lowest classification,
+    queries and implementations never (they name tables, columns and literal values)."""
+    out = []
+    for rule in items(rules):
+        if not isinstance(rule, dict):
+            continue
+        entry: dict[str, Any] = {}
+        for key in QUALITY_KEYS:
+            _put(entry, key, view.text(rule.get(key)))
+        thresholds = [key for key in QUALITY_THRESHOLDS if key in rule]
+        for key in thresholds if lowest else ():
+            _put(entry, key, scalars(rule[key], view.max_text))
+        if thresholds and not lowest:
+            manifest.add(ALLOW_LIST, "quality-thresholds", where)
+        if any(key in rule for key in QUALITY_CODE):
+            manifest.add(ALLOW_LIST, "quality-queries", where)
+        out.append(entry)
+    return out
+
+
+def _count_code(rules: Any, where: str, manifest: Manifest) -> None:
+    count = sum(1 for rule in items(rules) if isinstance(rule, dict) and any(key in rule for key in QUALITY_CODE))
+    manifest.add(ALLOW_LIST, "quality-queries", where, count)
+
+
+def governance(contract: Contract, view: View, manifest: Manifest, highest: str) -> dict[str, Any]:
+    """Owner, status, retention, regulations, the highest classification, and allow-listed custom properties."""
+    out: dict[str, Any] = {"highestClassification": highest}
+    _put(out, "owners", sorted({view.text(owner) for owner in contract.owners if owner != "?"}))
+    _put(out, "status", view.text(contract.status))
+    retention = contract.sla("retention") or {}
+    _put(out, "retention", {key: value for key, value in (("value", scalar(retention.get("value"), view.max_text)),
+                                                          ("unit", view.text(retention.get("unit"))))
+                            if value is not None})
+    regulations = scalars(contract.custom_properties.get("regulations", []), view.max_text) or []
+    _put(out, "regulations", sorted({str(item) for item in regulations}))
+    shown = []
+    for name in sorted(contract.custom_properties):
+        if name in view.policy.custom_properties:
+            value = scalars(contract.custom_properties[name], view.max_text)
+            if value is not None:
+                shown.append({"property": view.text(name), "value": value if isinstance(
+                    contract.custom_properties[name], list) else value[0]})
+    _put(out, "customProperties", shown)
+    shown_names = {entry["property"] for entry in shown} | {"regulations"}
+    manifest.add(ALLOW_LIST, "custom-property-values", "customProperties",
+                 sum(1 for name in contract.custom_properties if view.text(name) not in shown_names))
+    return out
+
+
+# --- lineage -------------------------------------------------------------------------------------------------------
+
+def lineage(contract_id: str, graph: Any, describe: Callable[[Any, int], dict[str, Any]]) -> dict[str, Any]:
+    """Upstream and downstream of the asset's datasets; a node the requester may not see is a placeholder, and
+    the walk does not continue past it (what lies behind a hidden asset would outline it)."""
+    from dativo_check.lineage.graph import IMPACT_KINDS
+
+    starts = [node.id for node in graph.datasets_of(contract_id)]
+
+    def walk(edges_of: Callable[[str], list[Any]], other_end: Callable[[Any], str]) -> list[dict[str, Any]]:
+        seen = set(starts)
+        queue = deque((start, 0) for start in starts)
+        found = []
+        while queue:
+            current, depth = queue.popleft()
+            for edge in edges_of(current):
+                following = other_end(edge)
+                if edge.kind not in IMPACT_KINDS or following in seen:
+                    continue
+                seen.add(following)
+                entry = describe(graph.nodes[following], depth + 1)
+                found.append(entry)
+                if not entry.get("restricted"):
+                    queue.append((following, depth + 1))
+        return sorted(found, key=lambda entry: (entry["depth"], canonical_json(entry)))
+
+    return {"upstream": walk(graph.upstream_edges, lambda edge: edge.source),
+            "downstream": walk(graph.downstream_edges, lambda edge: edge.target)}
+
+
+def lineage_node(node: Any, depth: int, decision_of: Callable[[str], Decision | None],
+                 owners_of: Callable[[str], list[str]], max_text: int) -> dict[str, Any]:
+    """One lineage node as a requester may see it."""
+    from dativo_check.lineage.graph import CONSUMER, DATASET, EXTERNAL
+
+    restricted = {"restricted": True, "depth": depth}
+    decision = decision_of(node.contract_id) if node.contract_id else None
+    if node.kind in (DATASET, CONSUMER) or (node.kind == EXTERNAL and node.contract_id):
+        if decision is None or not decision.visible:
+            return restricted
+        if node.kind == CONSUMER:
+            return {"kind": CONSUMER, "name": clean(node.label, max_text), "depth": depth}
+        name = (node.name if node.kind == EXTERNAL else node.object_name) or ""
+        out = {"kind": node.kind, "contract": clean(node.contract_id, max_text), "object": clean(name, max_text),
+               "depth": depth}
+        if decision.allows("governance") and node.kind == DATASET:
+            _put(out, "owners", sorted(clean(owner, max_text) for owner in owners_of(node.contract_id)))
+        return out
+    # external sources outside the catalogue: the name within the source, never the namespace (host and port)
+    return {"kind": node.kind, "name": clean((node.name or "") if node.kind == EXTERNAL else node.label, max_text),
+            "depth": depth}
+
+
+# --- finops --------------------------------------------------------------------------------------------------------
+
+def finops(contract: Contract, pricing: Any, runs: Any) -> dict[str, Any]:
+    """The monthly cost estimate: totals, unit costs and their basis; not the usage it was computed from (which
+    repeats custom property values)."""
+    from dativo_check.finops.estimate import Unestimable, estimate
+
+    result = estimate(contract, pricing, [run for run in runs if run.contract_id == contract.id])
+    if isinstance(result, Unestimable):
+        return {"estimable": False, "reason": result.reason}
+    data = result.to_dict()
+    return {"estimable": True, **{key: data[key] for key in ("currency", "monthly", "unit_cost", "stored_gb",
+                                                               "basis", "assumptions")}}
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string inside a document, keys included (what search looks through)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
