@@ -7,6 +7,7 @@ from dativo_check.ruledoc import RuleDoc
 
 def all_rules() -> list[RuleDoc]:
     from dativo_check import ci
+    from dativo_check.context import rules as context
     from dativo_check.contract import migrate, problems
     from dativo_check.dbt.generate import UNMAPPED
     from dativo_check.diff import gate
@@ -17,7 +18,7 @@ def all_rules() -> list[RuleDoc]:
 
     return [*problems.ALL, *schema.RULES, engine.LEGACY_FORMAT, *(rule.doc for rule in lint_rules()),
             *(rule.doc for rule in change_rules()), *gate.RULES, *migrate.RULES, UNMAPPED, *ci.RULES, *delta.RULES,
-            metrics.BAD_METRICS, *anomalies.RULES]
+            metrics.BAD_METRICS, *anomalies.RULES, *context.RULES]
 
 
 def rules_by_id() -> dict[str, RuleDoc]:
