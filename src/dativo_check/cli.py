@@ -667,17 +667,20 @@ def _publish(args: argparse.Namespace) -> int:
 
     from dativo_check.github import action
     from dativo_check.github.event import from_environment
-    from dativo_check.report.json_format import read_document
+    from dativo_check.report.json_format import MAX_DOCUMENT_BYTES, read_document
 
     _require_existing([str(args.report)])
     try:
-        doc = read_document(args.report.read_bytes())
+        with open(args.report, "rb") as handle:
+            doc = read_document(handle.read(MAX_DOCUMENT_BYTES + 1))
     except OSError as error:
         raise UsageError(f"cannot read {args.report}: {error.strerror or error}") from None
     except (ValueError, json.JSONDecodeError) as error:
         raise UsageError(f"{args.report} is not a dativo-check JSON report: {error}") from None
     context = from_environment()
     outcome = action.comment_from_artifact(doc, context, args.comment_author or action.DEFAULT_AUTHOR)
+    if outcome.action == "failed":
+        raise UsageError(outcome.detail)
     print(f"dativo-check: comment {outcome.action}: {outcome.detail}", file=sys.stderr)
     if context.step_summary:
         from dativo_check.github.outputs import append_summary

@@ -379,3 +379,13 @@ def test_a_forged_report_cannot_comment_on_another_pull_request(pull_request, cl
     broken.write_text(json.dumps({**report, "summary": {**report["summary"], "errors": "many"}}))
     run = cli("publish", str(broken), env=_workflow_run(pull_request, tmp_path, pull_request.head))
     assert run.code == 2 and "is not a dativo-check JSON report: at /summary/errors" in run.err
+
+
+def test_a_comment_that_cannot_be_posted_keeps_the_summary_outputs_and_verdict(pull_request, cli, github):
+    _drop_status(pull_request)
+    pull_request.push()
+    del github.pulls[7]  # GitHub answers 404: say so, but the check's own results stand
+    result = pull_request.check(cli, "--fail-on", "never")
+    assert result.code == 0 and "comment failed: could not post the pull-request comment" in result.err
+    assert "404" in result.err and "The pull-request comment was not posted" in result.summary
+    assert result.outputs["breaking"] == "true" and github.writes() == []

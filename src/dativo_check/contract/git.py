@@ -68,8 +68,15 @@ def resolve(root: Path, ref: str) -> str:
     raise GitError(f"git ref {ref!r} is not available in this clone; {advice}")
 
 
+def _fetchable(ref: str) -> str:
+    if ref.startswith("-") or not ref.strip():
+        raise GitError(f"invalid ref {ref!r}")  # an option in disguise, such as --upload-pack=...
+    return ref
+
+
 def fetch(root: Path, ref: str) -> None:
     """Make `ref` available: fetch it from origin, deepening a shallow clone."""
+    _fetchable(ref)
     args = ["fetch", "--no-tags", "--quiet", "origin", ref]
     if is_shallow(root):
         args.insert(1, "--unshallow")
@@ -81,6 +88,7 @@ def fetch(root: Path, ref: str) -> None:
 
 def fetch_commit(root: Path, commit: str) -> None:
     """Fetch one missing commit (a pull request's base in a shallow checkout) without the whole history."""
+    _fetchable(commit)
     shallow = ["--depth=1"] if is_shallow(root) else []
     try:
         run(root, "fetch", "--no-tags", "--quiet", *shallow, "origin", commit)

@@ -95,8 +95,10 @@ def _post(doc: Mapping[str, Any], context: RunContext, target: Target) -> Outcom
     body, short = comment_body(doc)
     try:
         return publish(api_for(context), target, body, has_news(doc), short)
-    except GitHubError as error:
-        raise UsageError(f"could not post the pull-request comment: {error}") from None
+    except UsageError as error:
+        return Outcome("failed", str(error))
+    except GitHubError as error:  # the check's verdict, summary and outputs stand without the comment
+        return Outcome("failed", f"could not post the pull-request comment: {error}")
 
 
 def summary_note(outcome: Outcome | None, context: RunContext) -> str | None:
@@ -104,6 +106,8 @@ def summary_note(outcome: Outcome | None, context: RunContext) -> str | None:
     if outcome is not None and outcome.action == "read-only":
         return ("The pull-request comment was not posted: " + outcome.detail + ". For pull requests from forks, "
                 "see the two-workflow setup in the README.")
+    if outcome is not None and outcome.action == "failed":
+        return f"The pull-request comment was not posted: {outcome.detail}."
     if outcome is None and context.from_fork:
         return ("This pull request comes from a fork, so its token is read-only: this summary is the report. "
                 "The two-workflow setup in the README posts it as a comment.")

@@ -9,12 +9,22 @@ import json
 import re
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from dativo_check import __version__
 
 _NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect would carry the token to wherever it points: answer with the redirect's status instead."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001 - urllib's signature
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 class GitHubError(Exception):
@@ -34,7 +44,7 @@ class BodyTooLong(GitHubError):
 @dataclass
 class GitHubApi:
     api_url: str
-    token: str
+    token: str = field(repr=False)
     repository: str
     timeout: float = 30.0
 
@@ -45,12 +55,12 @@ class GitHubApi:
             "X-GitHub-Api-Version": "2022-11-28", "User-Agent": f"dativo-check/{__version__}",
             **({"Content-Type": "application/json"} if data is not None else {})})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with _OPENER.open(request, timeout=self.timeout) as response:
                 payload = response.read()
                 return (json.loads(payload) if payload else None), response.headers.get("Link", "")
         except urllib.error.HTTPError as error:
             message = _message(error)
-            if error.code == 403:
+            if error.code == 403 and "rate limit" not in message.lower():
                 raise ReadOnlyToken(403, message) from None
             if error.code == 422 and "too long" in message.lower():
                 raise BodyTooLong(422, message) from None

@@ -35,7 +35,7 @@ def marker(job: str | None, run_id: str | None, head: str | None) -> str:
 
 @dataclass(frozen=True)
 class Outcome:
-    action: str  # created, updated, unchanged, skipped, stale, read-only
+    action: str  # created, updated, unchanged, skipped, stale, read-only, failed
     detail: str
     comment_id: int | None = None
     url: str | None = None
@@ -71,7 +71,7 @@ def publish(api: GitHubApi, target: Target, body: str, has_news: bool, fallback:
         if _without_marker(existing.get("body")) == _without_marker(text):
             return Outcome("unchanged", "the comment already says this", existing.get("id"),
                            existing.get("html_url"))
-        found = _MARKER.search(existing.get("body") or "")
+        found = _MARKER.match(existing.get("body") or "")
         if found and found["head"] == (target.head or "") and _later(found["run"], target.run_id):
             return Outcome("stale", f"a later run ({found['run']}) wrote the comment; not overwritten",
                            existing.get("id"), existing.get("html_url"))
@@ -88,12 +88,15 @@ def _later(theirs: str, ours: str | None) -> bool:
 
 def _without_marker(body: str | None) -> str:
     """The body without its marker line: a re-run with the same findings is not news."""
-    return _MARKER.sub("", body or "", count=1)
+    found = _MARKER.match(body or "")
+    return (body or "")[found.end():] if found else body or ""
 
 
 def _ours(comments: list[dict[str, Any]], key: str, author: str) -> dict[str, Any] | None:
+    """Our comment starts with the marker: another comment by the same bot that quotes a marker (a welcome bot that
+    echoes a pull-request title) is not ours."""
     for comment in comments:
-        found = _MARKER.search(comment.get("body") or "")
+        found = _MARKER.match(comment.get("body") or "")
         login = (comment.get("user") or {}).get("login")
         if found and found["job"] == key and login == author:
             return comment

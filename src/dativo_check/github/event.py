@@ -15,6 +15,13 @@ from dativo_check.errors import UsageError
 ZERO_SHA = "0" * 40
 
 
+def _part(data: Any, *keys: str) -> Any:
+    """A value deep in an event payload, or None when any step of the way is missing or not an object."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
 @dataclass(frozen=True)
 class RunContext:
     """The parts of the Actions environment a check needs."""
@@ -43,20 +50,16 @@ class RunContext:
 
     @property
     def head_sha(self) -> str | None:
-        head = (self.pull_request or {}).get("head")
-        if isinstance(head, dict) and isinstance(head.get("sha"), str):
-            return head["sha"]
-        merge_group = (self.event or {}).get("merge_group")
-        if isinstance(merge_group, dict) and isinstance(merge_group.get("head_sha"), str):
-            return merge_group["head_sha"]
+        for sha in (_part(self.pull_request, "head", "sha"), _part(self.event, "merge_group", "head_sha")):
+            if isinstance(sha, str):
+                return sha
         return self.sha
 
     @property
     def from_fork(self) -> bool:
         """A pull request from another repository runs with a read-only token."""
-        pull = self.pull_request or {}
-        head_repo = ((pull.get("head") or {}).get("repo") or {}).get("full_name")
-        base_repo = ((pull.get("base") or {}).get("repo") or {}).get("full_name")
+        head_repo = _part(self.pull_request, "head", "repo", "full_name")
+        base_repo = _part(self.pull_request, "base", "repo", "full_name")
         return bool(head_repo and base_repo and head_repo != base_repo)
 
     @property
@@ -104,14 +107,12 @@ def choose_base(explicit: str | None, context: RunContext) -> BaseChoice:
     if explicit:
         return BaseChoice(explicit, "given with --base")
     event = context.event or {}
-    pull = context.pull_request
-    if pull is not None:
-        sha = (pull.get("base") or {}).get("sha")
-        if isinstance(sha, str) and sha:
-            return BaseChoice(sha, f"the pull request's base commit ({context.event_name} event)")
-    merge_group = event.get("merge_group")
-    if isinstance(merge_group, dict) and isinstance(merge_group.get("base_sha"), str):
-        return BaseChoice(merge_group["base_sha"], "the merge queue's base commit (merge_group event)")
+    sha = _part(context.pull_request, "base", "sha")
+    if isinstance(sha, str) and sha:
+        return BaseChoice(sha, f"the pull request's base commit ({context.event_name} event)")
+    merge_base = _part(event, "merge_group", "base_sha")
+    if isinstance(merge_base, str) and merge_base:
+        return BaseChoice(merge_base, "the merge queue's base commit (merge_group event)")
     before = event.get("before")
     if isinstance(before, str) and before:
         if before == ZERO_SHA:

@@ -35,17 +35,20 @@ ANNOTATIONS_PER_LEVEL = 10
 
 
 def capped_annotations(findings, limit: int = ANNOTATIONS_PER_LEVEL) -> str:
-    """Annotations, most severe first, at most `limit` per level, with a notice that says how many were left out."""
+    """Annotations, most severe first, at most `limit` per level, with a notice that says how many were left out
+    (the notice is one of the level's `limit`, so GitHub shows it)."""
     by_level: dict[str, list] = {"error": [], "warning": [], "info": []}
     for finding in sorted(findings, key=lambda f: (-f.level.rank, f.file, f.line or 0)):
         by_level.setdefault(finding.level.value, []).append(finding)
+    overflow = any(len(items) > limit for items in by_level.values())
     lines, dropped = [], 0
     for level, items in by_level.items():
-        for finding in items[:limit]:
+        kept = limit - 1 if overflow and level == "info" else limit
+        for finding in items[:kept]:
             message = finding.message + (f"; {finding.hint}" if finding.hint else "")
             lines.append(annotation(level, message, finding.file, finding.line, finding.column,
                                     f"dativo-check {finding.rule}"))
-        dropped += max(0, len(items) - limit)
+        dropped += max(0, len(items) - kept)
     if dropped:
         lines.append(annotation("info", f"+{dropped} more findings are in the step summary and the JSON report"))
     return "\n".join(lines) + ("\n" if lines else "")

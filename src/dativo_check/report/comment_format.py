@@ -42,7 +42,9 @@ def render_document(doc: Mapping[str, Any], limit: int = COMMENT_LIMIT, prefix: 
             body = prefix + neutralise_markers(_render(doc, level, rows, note))
             if len(body.encode("utf-8")) <= limit:
                 return body
-    return body[: limit // 4]  # unreachable with a sane limit: the last level has no unbounded part
+    return prefix + neutralise_markers(f"{_headline(doc)}\n\nThe report is too large for a comment: the step summary "
+                                       f"and the JSON report (the `dativo-check-report` artifact) have it.\n\n"
+                                       f"{_footer(doc)}\n")
 
 
 def _render(doc: Mapping[str, Any], level: str, rows: int | None, note: str | None) -> str:
@@ -60,7 +62,7 @@ def _render(doc: Mapping[str, Any], level: str, rows: int | None, note: str | No
     if doc.get("cost"):
         from dativo_check.report.cost_format import delta_markdown
 
-        parts.append("### Cost\n\n" + delta_markdown(doc["cost"], details=level == "full").rstrip("\n"))
+        parts.append("### Cost\n\n" + delta_markdown(doc["cost"], details=level == "full", rows=rows).rstrip("\n"))
     if level == "full":
         parts.append(_findings(doc))
         parts.append(_how_checked(doc))
@@ -129,7 +131,7 @@ def _facts(doc: Mapping[str, Any]) -> str:
         facts.append(f"cost {sign}{cost['delta']:,.2f} {escape(cost['currency'], 10)}/month")
     reasons = (doc.get("gate") or {}).get("reasons") or []
     if reasons:
-        facts.append("fails: " + "; ".join(escape(reason) for reason in reasons))
+        facts.append("fails: " + "; ".join(escape(reason) for reason in reasons[:5]))
     return " · ".join(facts)
 
 
@@ -141,9 +143,9 @@ def _contract_table(contracts: Sequence[Mapping[str, Any]], rows: int | None) ->
         changes = contract.get("changes") or []
         versions = f"{contract.get('base_version') or '–'} → {contract.get('head_version') or '–'}"
         declared = f"{escape(contract.get('actual_bump') or 'none')} ({escape(versions, 60)})"
-        lines.append(f"| {code(contract.get('id'))} | {escape(contract.get('status'))} | {len(changes)} | "
+        lines.append(f"| {code(contract.get('id'), cell=True)} | {escape(contract.get('status'))} | {len(changes)} | "
                      f"{len(_breaking(changes))} | **{escape(contract.get('required_bump'))}** | {declared} | "
-                     f"{code(contract.get('next_version') or '–')} | "
+                     f"{code(contract.get('next_version') or '–', cell=True)} | "
                      f"{'✅' if contract.get('version_ok', True) else '❌'} |")
     if len(shown) < len(contracts):
         lines.append(f"| +{len(contracts) - len(shown)} more | | | | | | | |")
@@ -224,8 +226,8 @@ def _findings(doc: Mapping[str, Any]) -> str:
         message = escape(finding.get("message"))
         if finding.get("hint"):
             message += f" — {escape(finding['hint'])}"
-        lines.append(f"| {code(where)} | {_LEVEL_ICONS.get(finding.get('level'), '')} "
-                     f"{escape(finding.get('level'))} | {code(finding.get('rule'))} | {message} |")
+        lines.append(f"| {code(where, cell=True)} | {_LEVEL_ICONS.get(finding.get('level'), '')} "
+                     f"{escape(finding.get('level'))} | {code(finding.get('rule'), cell=True)} | {message} |")
     if len(found) > _FINDING_ROWS:
         lines.append(f"| +{len(found) - _FINDING_ROWS} more | | | in the JSON report |")
     lines += ["", "</details>"]

@@ -75,10 +75,10 @@ def delta_text(report: CostReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def delta_markdown(body: Mapping[str, Any], details: bool = True) -> str:
+def delta_markdown(body: Mapping[str, Any], details: bool = True, rows: int | None = None) -> str:
     """The cost section of a pull-request comment, from `delta_dict` (or a JSON report read back): headline,
     per-contract table, and what drives each difference in a collapsible block."""
-    currency = str(body["currency"])
+    currency = escape(body["currency"], 10)
     before, after, total = body["before"], body["after"], body["delta"]
     changed = [delta for delta in body["contracts"] if not delta["known"] or abs(delta["delta"]) >= 0.005]
     percent = f" ({total / before * 100:+.0f} %)" if before else ""
@@ -86,13 +86,15 @@ def delta_markdown(body: Mapping[str, Any], details: bool = True) -> str:
              f"(**{money(total, currency, signed=True)}**{percent})", ""]
     if changed:
         lines += ["| contract | before | after | delta | % |", "| --- | ---: | ---: | ---: | ---: |"]
-        for delta in changed:
+        for delta in changed[:rows]:
             if not delta["known"]:
-                lines.append(f"| {code(delta['contract_id'])} | – | – | not estimated | – |")
+                lines.append(f"| {code(delta['contract_id'], cell=True)} | – | – | not estimated | – |")
                 continue
             share = "new" if delta["percent"] is None else f"{delta['percent']:+.0f} %"
-            lines.append(f"| {code(delta['contract_id'])} | {delta['before']:,.2f} | {delta['after']:,.2f} | "
-                         f"{delta['delta']:+,.2f} | {share} |")
+            lines.append(f"| {code(delta['contract_id'], cell=True)} | {delta['before']:,.2f} | "
+                         f"{delta['after']:,.2f} | {delta['delta']:+,.2f} | {share} |")
+        if rows is not None and len(changed) > rows:
+            lines.append(f"| +{len(changed) - rows} more | | | | |")
     drivers = [delta for delta in changed if delta["shares"] or not delta["known"]]
     if details and drivers:
         lines += ["", "<details><summary>What drives the change</summary>", ""]

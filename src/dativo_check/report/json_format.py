@@ -55,7 +55,10 @@ def read_document(raw: bytes) -> dict:
 
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise ValueError(f"it is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB")
-    doc = json.loads(raw)
+    try:
+        doc = json.loads(raw)
+    except RecursionError:
+        raise ValueError("it nests too deeply") from None
     validator = jsonschema_rs.Draft202012Validator(resources.load_json_schema("report.schema.json"))
     for error in validator.iter_errors(doc):
         where = "/" + "/".join(str(part) for part in error.instance_path)

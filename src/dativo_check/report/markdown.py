@@ -7,6 +7,9 @@ import re
 # what means something inside a line of Markdown on GitHub: emphasis, code, links and images, tables, strike,
 # issue references (#12); HTML is turned into entities separately
 _SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
+# what GitHub turns into a link or a cross-reference by itself, even when backslash-escaped: URLs, www. hosts, #123,
+# GH-123; a zero-width space before the last character of the match defuses it
+_AUTOLINK = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*:/|www\.|#\d|\bGH-)")
 
 
 def escape(text: object, limit: int = 300) -> str:
@@ -17,16 +20,18 @@ def escape(text: object, limit: int = 300) -> str:
         value = value[: limit - 1] + "…"
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     value = _SPECIAL.sub(r"\\\1", value)
+    value = _AUTOLINK.sub(lambda found: found.group(0)[:-1] + "\u200b" + found.group(0)[-1], value)
     return value.replace("@", "@\u200b")  # a zero-width space after @ keeps GitHub from notifying anyone
 
 
-def code(text: object, limit: int = 120) -> str:
-    """Text as an inline code span: it cannot close the span, and cannot mention anyone."""
+def code(text: object, limit: int = 120, cell: bool = False) -> str:
+    """Text as an inline code span: it cannot close the span, and cannot mention anyone. In a table `cell`, a pipe is
+    escaped so that it does not end the cell (elsewhere the backslash would show)."""
     value = " ".join(str(text).split())
     if len(value) > limit:
         value = value[: limit - 1] + "…"
-    value = value.replace("`", "ˋ").replace("@", "@\u200b").replace("|", "\\|")  # \| keeps table cells whole
-    return f"`{value}`"
+    value = value.replace("`", "ˋ").replace("@", "@\u200b")
+    return f"`{value.replace('|', chr(92) + '|') if cell else value}`"
 
 
 def money(amount: float, currency: str, signed: bool = False) -> str:
