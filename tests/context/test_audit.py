@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import threading
 
 import pytest
+import yaml
+from conftest import dump
 from context_helpers import audit_lines, repository, service
 
 from dativo_check.context.audit import AuditError, AuditLog, verify
@@ -24,13 +27,13 @@ def test_every_request_allowed_or_denied_appends_one_line(cli, tmp_path):
     root = repository(tmp_path)
     log = root / "audit" / "context-audit.jsonl"
     steps = [(("get", "stripe-customers"), 0, "allow"), (("get", "kafka-order-events"), 1, "deny"),
-             (("search", "orders"), 0, "allow"), (("explain", "stripe-customers"), 0, "allow"),
+             (("search", "orders"), 0, "allow"), (("explain", "stripe-customers"), 1, "deny"),
              (("get", "postgres-orders", "--format", "markdown"), 0, "allow")]
     for count, (args, code, decision) in enumerate(steps, 1):
         assert request(cli, root, *args).code == code
         lines = audit_lines(log)
         assert len(lines) == count
-        assert set(lines[-1]) == KEYS and lines[-1]["decision"] == decision
+        assert set(lines[-1]) - {"subject"} == KEYS and lines[-1]["decision"] == decision
     assert request(cli, root, "get", "stripe-customers", purpose="gossip").code == 1
     lines = audit_lines(log)
     assert [line["action"] for line in lines] == ["get", "get", "search", "explain", "get", "get"]
@@ -194,6 +197,34 @@ def test_denied_requests_fail_closed_too_and_bundles_write_nothing(cli, tmp_path
     run = cli("context", "bundle", "--out", str(tmp_path / "out"), "--requester", "copilot", "--purpose",
               "code-assist", cwd=root)
     assert run.code == 2 and not (tmp_path / "out").exists()
+
+
+def test_an_existing_log_open_to_others_is_made_private(cli, tmp_path):
+    root = repository(tmp_path)
+    log = root / "audit" / "context-audit.jsonl"
+    log.parent.mkdir()
+    log.touch()
+    log.chmod(0o666)
+    assert request(cli, root, "get", "stripe-customers").code == 0
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600 and len(audit_lines(log)) == 1
+
+
+def test_a_request_refused_for_an_unusable_policy_is_audited(cli, tmp_path):
+    policy = yaml.safe_load((repository(tmp_path / "base") / "policy.yaml").read_text())
+    policy["rules"][0]["purposes"] = ["code-assistance"]  # not one of the policy's purposes: a lint error
+    root = repository(tmp_path, policy=dump(policy))
+    log = root / "audit" / "context-audit.jsonl"
+    for args in (("get", "stripe-customers"), ("search", "orders"), ("explain", "stripe-customers")):
+        run = request(cli, root, *args)
+        assert run.code == 2 and run.out == "" and "code-assistance" in run.err
+    bundle = cli("context", "bundle", "--out", str(tmp_path / "out"), "--requester", "copilot", "--purpose",
+                 "code-assist", cwd=root)
+    assert bundle.code == 2 and not (tmp_path / "out").exists()
+    lines = audit_lines(log)
+    assert [line["action"] for line in lines] == ["get", "search", "explain", "bundle-index"]
+    assert all(line["decision"] == "deny" and line["rules"] == ["policy-unusable"] and line["policy_hash"] is None
+               for line in lines)
+    assert verify(log).ok
 
 
 def test_the_api_raises_audit_error_and_returns_nothing(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -9,7 +10,7 @@ import yaml
 from conftest import dump
 from context_helpers import audit_lines, repository, service
 
-from dativo_check.context.bundle import page_name, write_bundle
+from dativo_check.context.bundle import page_names, write_bundle
 
 
 def bundle(cli, root, out, requester="catalog-agent", purpose="catalog"):
@@ -78,7 +79,8 @@ def test_markdown_is_escaped(tmp_path):
     for text in (page, llms):
         assert "<script>" not in text and "<img" not in text and not re.search(r"(?<!\\)\]\(https://evil", text)
         assert "&lt;script&gt;" in text or "&lt;img" in text
-    assert "\\[click\\](https://evil.example)" in page and "@\u200beveryone" in page and "\\#1 \\*\\*bold\\*\\*" in page
+    assert "\\[click\\](https:\u200b//evil.example)" in page and "@\u200beveryone" in page
+    assert "\\#" in page and "\\*\\*bold\\*\\*" in page
     assert "`orderˋid \\| x`" in page  # a code span that cannot be closed, and a table cell that stays whole
     assert "pipes \\| break &lt;b&gt;tables&lt;/b&gt; \\# not a heading" in page
     assert "- [orders &lt;img src=x onerror=alert(1)&gt;](assets/postgres-orders.md)" in llms
@@ -120,6 +122,35 @@ def test_a_previous_index_cannot_make_the_bundle_delete_other_files(cli, tmp_pat
     assert victim.read_text() == "keep me"
 
 
+def test_a_denied_bundle_removes_what_the_earlier_bundle_wrote(cli, tmp_path):
+    root = repository(tmp_path)
+    out = tmp_path / "bundle"
+    assert bundle(cli, root, out, "lmeyer", "analytics").code == 0
+    (out / "notes.md").write_text("kept: not written by dativo-check\n")
+    (out / "assets" / "mine.md").write_text("kept: not in the earlier index\n")
+    run = bundle(cli, root, out, "lmeyer", "gossip")  # a purpose the policy dropped
+    assert run.code == 1 and run.json()["rules"] == ["purpose-not-allowed"]
+    assert "removed the 12 file(s) of the earlier bundle" in run.err
+    assert files_under(out) == ["assets/mine.md", "notes.md"]
+    assert bundle(cli, root, out).code == 0
+    policy = yaml.safe_load((root / "policy.yaml").read_text())
+    policy["requesters"] = [entry for entry in policy["requesters"] if entry["id"] != "catalog-agent"]
+    (root / "policy.yaml").write_text(dump(policy))
+    removed = bundle(cli, root, out)  # a requester the policy no longer declares
+    assert removed.code == 1 and removed.json()["rules"] == ["unknown-requester"]
+    assert files_under(out) == ["assets/mine.md", "notes.md"]
+
+
+def test_a_blocked_bundle_is_a_usage_error_and_writes_nothing(cli, tmp_path):
+    root = repository(tmp_path)
+    out = tmp_path / "bundle"
+    out.mkdir()
+    (out / "assets").write_text("a file where the pages folder should be")
+    run = bundle(cli, root, out)
+    assert run.code == 2 and "cannot write the bundle" in run.err and "internal error" not in run.err
+    assert files_under(out) == ["assets"]
+
+
 def test_a_denied_bundle_writes_nothing(cli, tmp_path):
     root = repository(tmp_path)
     out = tmp_path / "bundle"
@@ -132,11 +163,37 @@ def test_a_denied_bundle_writes_nothing(cli, tmp_path):
 
 
 def test_page_names_are_safe_file_names():
-    assert page_name("stripe-customers") == "stripe-customers"
-    unsafe = page_name("../../etc/passwd")
-    assert "/" not in unsafe and not unsafe.startswith(".") and unsafe != page_name("..-..-etc-passwd")
-    assert page_name("a b") != page_name("a-b")
-    assert "/" not in page_name("x/y") and page_name("") .startswith("asset")
+    names = page_names(["stripe-customers", "../../etc/passwd", "..-..-etc-passwd", "a b", "a-b", "x/y", ""])
+    assert names["stripe-customers"] == "stripe-customers"
+    unsafe = names["../../etc/passwd"]
+    assert "/" not in unsafe and not unsafe.startswith(".") and unsafe != names["..-..-etc-passwd"]
+    assert names["a b"] != names["a-b"]
+    assert "/" not in names["x/y"] and names[""].startswith("asset")
+    assert len({name.lower() for name in names.values()}) == len(names)
+
+
+def test_page_names_never_collide():
+    hashed = page_names(["a b"])["a b"]
+    names = page_names(["a b", hashed, "Orders", "orders", "x" * 300])
+    assert names[hashed] == hashed  # a safe id keeps its own name; the other one moves
+    assert len({name.lower() for name in names.values()}) == 5  # also on file systems that ignore case
+    assert all(len(name) <= 100 for name in names.values())
+
+
+def test_an_id_spelt_like_another_ids_page_gets_its_own_page(tmp_path):
+    from context_helpers import contract_from
+
+    data = yaml.safe_load((repository(tmp_path) / "specs/postgres/v1.0/orders.yaml").read_text())
+    first = dict(data, id="orders x", name="first_orders")
+    # exactly the name the first asset's page would get: its safe form and the hash of its id
+    second = dict(data, id="orders-x-" + hashlib.sha256(b"orders x").hexdigest()[:10], name="second_orders")
+    out = tmp_path / "out"
+    written = write_bundle(service(tmp_path, "lmeyer", contracts=[contract_from(first), contract_from(second)]),
+                           "code-assist", out)
+    index = json.loads((out / "index.json").read_text())
+    assert len({entry["json"] for entry in index["assets"]}) == 2 and len(written.written) == 6
+    for entry in index["assets"]:
+        assert json.loads((out / entry["json"]).read_text())["contract"]["id"] == entry["id"]
 
 
 def test_an_empty_bundle_says_so(cli, tmp_path):
@@ -161,3 +218,17 @@ def test_hostile_asset_ids_get_safe_pages_and_clean_text(tmp_path):
     assert len(pages) == 2 and all(path.count("/") == 1 and "\x1b" not in path for path in pages)
     page = json.loads((out / pages[0]).read_text())
     assert page["decision"] == "allow" and page["contract"]["id"] == "../orders [2J"
+
+
+def test_pages_and_the_index_never_autolink_contract_text(tmp_path):
+    from context_helpers import contract_from
+
+    data = yaml.safe_load((repository(tmp_path) / "specs/postgres/v1.0/orders.yaml").read_text())
+    data["name"] = "orders from www.evil.example"
+    data["description"]["purpose"] = "Mirror at https://evil.example/steal?x=1, docs at WWW.evil.example, ftp://x/y"
+    data["schema"][0]["properties"][0]["description"] = "see http://evil.example/o"
+    out = tmp_path / "out"
+    write_bundle(service(tmp_path, "lmeyer", contracts=[contract_from(data)]), "code-assist", out)
+    for text in ((out / "assets" / "postgres-orders.md").read_text(), (out / "llms.txt").read_text()):
+        assert "evil" in text
+        assert "://" not in text and "www." not in text.lower()

@@ -102,23 +102,46 @@ def test_search_json_and_text(cli, tmp_path):
                cwd=root).code == 2
 
 
-def test_explain_prints_the_trace_and_is_audited(cli, tmp_path):
+def test_explain_prints_the_trace_for_policy_authors_and_is_audited(cli, tmp_path):
     root = repository(tmp_path)
-    run = cli("context", "explain", "kafka-order-events", "--requester", "copilot", "--purpose", "code-assist",
-              cwd=root)
+    run = cli("context", "explain", "kafka-order-events", "--requester", "lmeyer", "--for", "copilot", "--purpose",
+              "code-assist", cwd=root)
     assert run.code == 1
     assert "asset kafka-order-events: domain commerce" in run.out and "highest classification restricted" in run.out
+    assert "requester copilot, purpose code-assist" in run.out
     assert "no-restricted-for-machines  deny   MATCH" in run.out
     assert "highest classification restricted is above confidential" in run.out
     assert run.out.rstrip().endswith("decision: deny")
-    allowed = cli("context", "explain", "stripe-customers", "--requester", "copilot", "--purpose", "code-assist",
-                  "--format", "json", cwd=root)
+    allowed = cli("context", "explain", "stripe-customers", "--requester", "lmeyer", "--for", "copilot", "--purpose",
+                  "code-assist", "--format", "json", cwd=root)
     document = allowed.json()
     assert allowed.code == 0 and document["capabilities"] == ["schema", "lineage", "governance"]
+    assert document["requester"] == "lmeyer" and document["for"] == "copilot"
     fields = {entry["path"]: entry["action"] for entry in document["fields"]}
     assert fields["customers.email"] == "omit" and fields["customers.address.city"] == "omit"
     assert "schema" not in document and "contract" not in document  # a dry run gives no context
-    assert [line["action"] for line in audit_lines(root / "audit" / "context-audit.jsonl")] == ["explain", "explain"]
+    own = cli("context", "explain", "stripe-customers", "--requester", "lmeyer", "--purpose", "code-assist",
+              "--format", "json", cwd=root).json()
+    assert own["for"] == "lmeyer" and own["capabilities"] == ["schema", "lineage", "finops", "governance"]
+    lines = audit_lines(root / "audit" / "context-audit.jsonl")
+    assert [(line["action"], line["requester"], line["subject"]) for line in lines] == [
+        ("explain", "lmeyer", "copilot"), ("explain", "lmeyer", "copilot"), ("explain", "lmeyer", "lmeyer")]
+
+
+def test_explain_tells_nobody_else_anything_about_any_asset(cli, tmp_path):
+    root = repository(tmp_path)
+    answers = []
+    for asset in ("kafka-order-events", "kafka-order-event", "stripe-customers"):  # hidden, missing, visible
+        for extra in ((), ("--for", "lmeyer")):
+            run = cli("context", "explain", asset, "--requester", "copilot", "--purpose", "code-assist", *extra,
+                      cwd=root)
+            assert run.code == 1
+            answers.append({**run.json(), "asset": "", "for": ""})
+    assert all(answer == answers[0] for answer in answers)
+    assert answers[0]["rules"] == ["authors-only"] and "facts" not in answers[0] and "fields" not in answers[0]
+    assert "kafka" not in json.dumps(answers) and "restricted" not in json.dumps(answers)
+    lines = audit_lines(root / "audit" / "context-audit.jsonl")
+    assert len(lines) == 6 and all(line["rules"] == ["authors-only"] for line in lines)
 
 
 def test_contracts_can_be_named(cli, tmp_path):

@@ -264,7 +264,113 @@ def test_lineage_names_external_sources_without_their_namespace(tmp_path):
     data["schema"][0]["properties"][0]["transformSourceObjects"] = ["postgres://db.internal.acme:5432/shop.customers"]
     svc = service(tmp_path, "lmeyer", contracts=[contract_from(data)])
     upstream = svc.lineage("stripe-customers", "code-assist").document["lineage"]["upstream"]
-    assert upstream == [{"kind": "external", "name": "/shop.customers", "depth": 1}]
+    assert upstream == [{"kind": "external", "name": "shop.customers", "depth": 1}]
+
+
+def test_lineage_never_shows_where_an_external_source_is(tmp_path):
+    data = yaml.safe_load(CONTRACT_FILES[-1].read_text(encoding="utf-8"))  # stripe customers
+    data["customProperties"].append({"property": "upstreams", "value": [
+        "jdbc:postgresql://db-prod.internal.acme:5432/sales?user=svc&password=hunter2",
+        "db-replica.internal.acme/sales.orders", "postgres://svc:hunter2@10.1.2.3:5432", "db-ro.internal.acme",
+        "s3://acme-lakehouse-prod/raw/stripe/balances/#v2"]})
+    svc = service(tmp_path, "lmeyer", contracts=[contract_from(data)])
+    document = svc.lineage("stripe-customers", "code-assist").document
+    text = dumped(document)
+    for location in ("internal.acme", "5432", "hunter2", "svc", "10.1.2.3", "jdbc", "postgres", "acme-lake",
+                     "password"):
+        assert location not in text, location
+    upstream = document["lineage"]["upstream"]
+    assert [node.get("name") for node in upstream] == ["balances", "sales", "sales.orders", "stripe_api.v1.customers",
+                                                       None, None]  # a source that is only a location: no name
+    assert redaction(document, "allow-list", "source-locations") == 5  # every one but the Stripe API name
+    full = svc.get("stripe-customers", "code-assist").document
+    assert redaction(full, "allow-list", "custom-property-values") == 7  # upstreams is shown, in lineage
+    catalog = service(tmp_path, "catalog-agent", contracts=[contract_from(data)]).get("stripe-customers", "catalog")
+    assert "lineage" not in catalog.document
+    assert redaction(catalog.document, "allow-list", "custom-property-values") == 8  # without lineage: withheld
+
+
+def test_a_malformed_classification_counts_as_the_most_sensitive_level(tmp_path):
+    data = yaml.safe_load(CONTRACT_FILES[3].read_text(encoding="utf-8"))  # postgres orders
+    data["schema"][0]["properties"][1]["classification"] = ["restricted"]  # customer_id
+    contracts = [contract_from(data)]
+    copilot = service(tmp_path, "copilot", contracts=contracts).get("postgres-orders", "code-assist").document
+    assert copilot["decision"] == "deny"  # no-restricted-for-machines still applies
+    steward = service(tmp_path, "lmeyer", contracts=contracts).get("postgres-orders", "code-assist").document
+    assert steward["governance"]["highestClassification"] == "restricted"
+    redacted = steward["schema"][0]["properties"][1]
+    assert redacted == {"name": "[redacted]", "classification": "restricted", "logicalType": "integer",
+                        "physicalType": "BIGINT"}  # restricted-names-redacted
+    data["schema"][0]["properties"][1]["classification"] = 7
+    numeric = service(tmp_path, "lmeyer", contracts=[contract_from(data)]).get("postgres-orders", "code-assist")
+    assert numeric.document["schema"][0]["properties"][1]["name"] == "[redacted]"
+
+
+def test_a_single_tag_without_a_list_is_still_a_tag(tmp_path):
+    data = yaml.safe_load(CONTRACT_FILES[-1].read_text(encoding="utf-8"))  # stripe customers
+    for prop in data["schema"][0]["properties"]:
+        if prop.get("tags") == ["pii"]:
+            prop["tags"] = "pii"
+    data["tags"] = "billing"
+    document = service(tmp_path, "copilot", contracts=[contract_from(data)]).get("stripe-customers",
+                                                                                 "code-assist").document
+    assert redaction(document, "pii-omitted-for-machines", "property") == 3  # email, name, address
+    assert "customers.email" not in properties_of(document)
+    assert document["contract"]["tags"] == ["billing"]
+
+
+def test_an_object_without_properties_shows_no_thresholds(tmp_path):
+    data = yaml.safe_load(CONTRACT_FILES[3].read_text(encoding="utf-8"))  # postgres orders
+    data["schema"].append({"name": "daily_order_volume", "physicalType": "view", "quality": [
+        {"type": "library", "rule": "rowCount", "mustBeGreaterThan": 1200, "dimension": "completeness",
+         "description": "A normal day has more than 1,200 orders."}]})
+    document = service(tmp_path, "lmeyer", contracts=[contract_from(data)]).get("postgres-orders",
+                                                                                "code-assist").document
+    volume = document["schema"][-1]
+    assert volume["quality"] == [{"type": "library", "rule": "rowCount", "dimension": "completeness",
+                                  "description": "A normal day has more than 1,200 orders."}]
+    assert {"rule": "allow-list", "withheld": "quality-thresholds", "where": "daily_order_volume",
+            "count": 1} in document["redactions"]
+
+
+def test_thresholds_keep_their_shape_and_what_cannot_be_shown_is_counted(tmp_path):
+    data = yaml.safe_load(CONTRACT_FILES[3].read_text(encoding="utf-8"))  # postgres orders
+    currency = data["schema"][0]["properties"][5]
+    assert currency["name"] == "currency" and currency["classification"] == "public"
+    currency["quality"] += [
+        {"type": "library", "rule": "nullCheck", "mustBe": 0, "description": "Every order has a currency."},
+        {"type": "library", "rule": "duplicateCount", "arguments": {"columns": ["currency", "order_id"]},
+         "mustBeLessThan": 1, "description": "No duplicates."}]
+    for prop in data["customProperties"]:
+        if prop["property"] == "regulations":
+            prop["value"] = ["GDPR", {"authority": "BfDI"}]
+    before = service(tmp_path, "lmeyer").get("postgres-orders", "code-assist").document
+    document = service(tmp_path, "lmeyer", contracts=[contract_from(data)]).get("postgres-orders",
+                                                                                "code-assist").document
+    rules = properties_of(document)["orders.currency"]["quality"]
+    assert rules[0]["validValues"] == ["EUR", "USD", "GBP", "CHF"]
+    assert rules[1]["mustBe"] == 0  # a number stays a number
+    assert rules[2]["mustBeLessThan"] == 1 and "arguments" not in rules[2]
+    assert redaction(document, "allow-list", "quality-thresholds") == redaction(
+        before, "allow-list", "quality-thresholds") + 1
+    assert "regulations" not in document["governance"]  # not all of it can be shown: none of it is
+    assert redaction(document, "allow-list", "custom-property-values") == redaction(
+        before, "allow-list", "custom-property-values") + 1
+
+
+def test_a_cost_that_is_not_a_finite_number_is_not_estimable(tmp_path):
+    from dativo_check.context.pages import asset_page
+
+    data = yaml.safe_load(CONTRACT_FILES[3].read_text(encoding="utf-8"))  # postgres orders
+    for prop in data["customProperties"]:
+        if prop["property"] == "expectedRowsPerDay":
+            prop["value"] = "1e400"
+    bot = service(tmp_path, "analytics-bot", contracts=[contract_from(data)])
+    document = bot.get("postgres-orders", "analytics").document
+    assert document["finops"]["estimable"] is False and "not a finite number" in document["finops"]["reason"]
+    json.dumps(document, allow_nan=False)  # raises on Infinity and NaN
+    page = asset_page(document)
+    assert "No estimate: the estimate is not a finite number" in page and "inf" not in page.split("## Cost")[1]
 
 
 def test_finops_only_with_the_capability(tmp_path):
@@ -376,14 +482,17 @@ def test_control_characters_are_stripped_and_text_is_capped(tmp_path):
     settings = ContextSettings(max_text=100)
     data = hostile_contract()
     data["schema"][0]["properties"][0]["description"] = "key \u2028separator \x7f delete"
+    data["schema"][0]["properties"][1]["description"] = ("Shop\ufe0f\U000e0101\U000e01ef account\u3164id\u2800of "
+                                                         "the\u115f\u034f\u180b buyer\uffa0")
     document = service(tmp_path, "lmeyer", contracts=[contract_from(data)], settings=settings).get(
         "postgres-orders", "code-assist").document
     description = document["contract"]["description"]
     assert description["purpose"] == "Orders [31m red bell evil zero next line Tab"
     assert len(description["usage"]) == 100 and description["usage"].endswith("…")
     assert properties_of(document)["orders.order_id"]["description"] == "key separator delete"
+    assert properties_of(document)["orders.customer_id"]["description"] == "Shop account id of the buyer"
     for value in itertools.chain.from_iterable(_strings(document)):
-        assert all(ord(char) >= 32 and char not in "\u202e\u200b\u2028\x7f" for char in value)
+        assert all(ord(char) >= 32 and char not in "\u202e\u200b\u2028\x7f\ufe0f\u3164\u2800" for char in value)
         assert len(value) <= 100 or value.startswith("sha256:")
 
 

@@ -65,6 +65,27 @@ def test_yaml_syntax_errors_are_findings_with_lines(tmp_path):
     assert loaded.policy is None and loaded.findings[0].rule == "yaml-syntax"
 
 
+@pytest.mark.parametrize(("text", "words"), [
+    ("", "the policy file is empty: expected a mapping with version, purposes, requesters and rules"),
+    ("[]\n", "the document root is not a mapping: a policy is a mapping"),
+    ("version: 1\npurposes: [code-assist]\nrequesters: []\nrules: []\ncolour: blue\n",
+     'unknown key "colour" (a policy has only the keys version, description, purposes'),
+])
+def test_problems_of_the_whole_file_speak_of_a_policy(tmp_path, text, words):
+    loaded = findings_of(tmp_path, text)
+    assert loaded.policy is None and len(loaded.findings) == 1
+    message = loaded.findings[0].message
+    assert words in message and "contract" not in message and "customProperties" not in message
+
+
+def test_authors_must_be_declared_requesters(tmp_path):
+    loaded = findings_of(tmp_path, minimal(authors=["lena", "lenna"]))
+    unknown = [finding for finding in loaded.findings if finding.rule == "policy-unknown-requester"]
+    assert len(unknown) == 1 and "'lenna'" in unknown[0].message and "did you mean 'lena'" in unknown[0].hint
+    assert (tmp_path / "policy.yaml").read_text().splitlines()[unknown[0].line - 1].strip() == "- lenna"
+    assert findings_of(tmp_path, minimal(authors=["lena"])).policy.is_author("lena")
+
+
 def test_lint_duplicate_and_reserved_ids(tmp_path):
     data = minimal()
     data["rules"].append({"id": "engineering-schema", "effect": "allow", "capabilities": ["lineage"]})
@@ -143,6 +164,10 @@ def test_the_hash_is_canonical():
     widened = policy_data()
     widened["rules"][0]["assets"]["max-classification"] = "restricted"
     assert policy_from(widened).hash != base
+
+
+def test_authors_are_part_of_the_hash():
+    assert policy_from(minimal(authors=["lena"])).hash != policy_from(minimal()).hash
 
 
 def test_defaults_are_part_of_the_hash():

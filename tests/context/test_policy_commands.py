@@ -128,6 +128,46 @@ def test_relaxed_field_actions_new_requesters_and_custom_properties_widen(cli, t
     assert "custom property values newly shown: regulations-owner" in run.out
 
 
+def test_widening_through_a_negated_glob_is_found_before_a_contract_matches(cli, tmp_path):
+    contracts = tmp_path / "specs"
+    contracts.mkdir()
+    data = yaml.safe_load((POLICY_FILE.parent.parent / "specs" / "postgres" / "v1.0" / "orders.yaml").read_text())
+    data["id"] = "zalando-orders"  # the only contract: one the glob below does not match
+    (contracts / "orders.yaml").write_text(dump(data))
+    narrow = {"version": 1, "purposes": ["analytics"], "requesters": [{"id": "analytics-bot", "type": "bot"}],
+              "rules": []}
+    old = write_policy(tmp_path, "old.yaml", narrow)
+    wider = dict(narrow, rules=[{"id": "everything-but-z", "effect": "allow", "assets": {"contracts": ["[!z]*"]},
+                                 "capabilities": ["lineage"]}])
+    new = write_policy(tmp_path, "new.yaml", wider)
+    run = cli("policy", "diff", old, new, "--contracts", str(contracts))
+    assert run.code == 1 and "analytics-bot (bot) gains the lineage capability" in run.out
+    assert "probe asset(s) such as (id xx," in run.out
+
+
+def test_example_ids_match_every_kind_of_glob():
+    import fnmatch
+
+    from dativo_check.context.policydiff import example_id
+
+    for glob in ("stripe-*", "[!z]*", "x[!x]?", "[a-c]*-orders", "[!a-zA-Z0-9]q", "[]]x", "[!]]y", "[^a]", "ab[",
+                 "*[!-]"):
+        assert fnmatch.fnmatchcase(example_id(glob), glob), glob
+
+
+def test_a_new_author_widens_access(cli, tmp_path):
+    old = write_policy(tmp_path, "old.yaml", policy_data())
+    wider = policy_data()
+    wider["authors"].append("copilot")
+    new = write_policy(tmp_path, "new.yaml", wider)
+    contracts = str(POLICY_FILE.parent.parent / "specs")
+    run = cli("policy", "diff", old, new, "--contracts", contracts)
+    assert run.code == 1
+    assert "requesters newly allowed to explain decisions (hidden assets included): copilot" in run.out
+    back = cli("policy", "diff", new, old, "--contracts", contracts)
+    assert back.code == 0 and "requesters no longer allowed to explain decisions: copilot" in back.out
+
+
 def test_policy_diff_against_a_git_ref(cli, git_repo):
     shutil.copytree(POLICY_FILE.parent.parent / "specs", git_repo / "specs")
     (git_repo / "policy.yaml").write_text(POLICY_FILE.read_text())

@@ -11,6 +11,11 @@ from dativo_check.contract.model import Contract, Property
 from dativo_check.lineage.graph import Graph, build
 from dativo_check.versions import sort_key
 
+# What a classification that is there but is not text (`[restricted]`, `7`) counts as: a level no policy can declare
+# (policy levels are names), so it ranks as the most sensitive. A mistake in a contract must not switch off the rules
+# that protect its most sensitive properties.
+INVALID_CLASSIFICATION = "(invalid)"
+
 
 @dataclass(frozen=True)
 class Catalog:
@@ -26,16 +31,27 @@ def facts_of(contract: Contract) -> AssetFacts:
     return AssetFacts(
         contract.id or "",
         contract.domain,
-        frozenset(_tags(contract.get("tags"))),
-        frozenset(prop.classification for _, prop in contract.walk_properties()))
+        tags_of(contract.get("tags")),
+        frozenset(classification_of(prop.data) for _, prop in contract.walk_properties()))
 
 
 def field_facts(prop: Property) -> FieldFacts:
-    return FieldFacts(prop.path, prop.name or "", prop.classification, frozenset(prop.tags))
+    return FieldFacts(prop.path, prop.name or "", classification_of(prop.data), tags_of(prop.data.get("tags")))
 
 
-def _tags(value: Any) -> list[str]:
-    return [tag for tag in value if isinstance(tag, str)] if isinstance(value, list) else []
+def classification_of(data: Mapping[str, Any]) -> str | None:
+    """The declared classification of a property: None when there is none, `INVALID_CLASSIFICATION` when it is not
+    text."""
+    value = data.get("classification")
+    if value is None or isinstance(value, str):
+        return value
+    return INVALID_CLASSIFICATION
+
+
+def tags_of(value: Any) -> frozenset[str]:
+    """Tags as rules select by them; a single tag written without a list (`tags: pii`) is a list of one, so that
+    the rules for it still apply."""
+    return frozenset(tag for tag in (value if isinstance(value, list) else [value]) if isinstance(tag, str))
 
 
 def newest(contracts: Iterable[Contract]) -> dict[str, Contract]:

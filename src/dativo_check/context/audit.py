@@ -62,8 +62,12 @@ class AuditLog:
             raise AuditError(self._refusal(error)) from None
         try:
             _lock(handle)
-            if not stat.S_ISREG(os.fstat(handle).st_mode):
+            mode = os.fstat(handle).st_mode
+            if not stat.S_ISREG(mode):
                 raise AuditError(f"audit log {self.path} is not a regular file; the request is refused")
+            # a log made by someone else may be open to anyone who wants to edit it (Windows has no such modes)
+            if stat.S_IMODE(mode) != 0o600 and hasattr(os, "fchmod"):
+                os.fchmod(handle, 0o600)
             entry = dict(record, prev=_last_hash(handle, self.path))
             entry["hash"] = entry_hash(entry)
             data = (canonical_json(entry) + "\n").encode("ascii")

@@ -51,9 +51,12 @@ def register(commands: Any, common: Callable[..., None]) -> None:
                                  description="Print the decision trace for one asset: every rule, whether it "
                                              "matched and why not, the granted capabilities and the action on each "
                                              "property. No context is given; the request is audited as `explain`. "
-                                             "For policy authors: it shows an asset's facts even when it is hidden.")
+                                             "Only for the policy's authors (its `authors` list): it shows an "
+                                             "asset's facts even when it is hidden.")
     explain.add_argument("asset", metavar="ASSET", help="contract id")
     _request_options(explain, common)
+    explain.add_argument("--for", dest="subject", metavar="ID",
+                         help="explain the decision for this declared requester (default: the requester itself)")
     explain.add_argument("--format", "-f", choices=("text", "json"), default="text")
     explain.set_defaults(handler=_explain)
 
@@ -204,9 +207,9 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    response = _service(args).explain(args.asset, args.purpose)
+    response = _service(args).explain(args.asset, args.purpose, args.subject)
     document = response.document
-    if args.format == "json":
+    if args.format == "json" or "trace" not in document:  # a refusal has no trace to print
         sys.stdout.write(_json(document))
     else:
         sys.stdout.write(_explain_text(document))
@@ -219,7 +222,7 @@ def _explain_text(document: dict[str, Any]) -> str:
                                                f"domain {facts['domain'] or '-'}, tags "
                                                f"{', '.join(facts['tags']) or '-'}, highest classification "
                                                f"{facts['highestClassification']}"),
-             f"requester {document['requester']}, purpose {document['purpose']}, policy {document['policy_hash']}",
+             f"requester {document['for']}, purpose {document['purpose']}, policy {document['policy_hash']}",
              ""]
     width = max([len(step["rule"]) for step in document["trace"]] + [4])
     grants = [f"[{', '.join(step['capabilities'])}]" for step in document["trace"]]
@@ -250,6 +253,8 @@ def _bundle(args: argparse.Namespace) -> int:
     bundle = write_bundle(_service(args), args.purpose, args.out)
     if not bundle.index.allowed:
         sys.stdout.write(_json(bundle.index.document))
+        if bundle.removed:
+            print(f"removed the {len(bundle.removed)} file(s) of the earlier bundle in {args.out}", file=sys.stderr)
         return EXIT_DENIED
     print(describe(bundle, args.out), file=sys.stderr)
     return EXIT_OK
@@ -374,6 +379,8 @@ def _mcp(args: argparse.Namespace) -> int:
     except ImportError:
         raise UsageError("the MCP server needs the MCP SDK: pip install 'dativo-check[mcp]'") from None
     service = _service(args)
+    if service.unusable is not None:
+        raise UsageError(service.unusable)
     if not service.policy.rules:
         raise UsageError("no context policy (or one without rules): every request would be denied; set "
                          "context.policy or pass --policy")

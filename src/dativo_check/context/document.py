@@ -8,13 +8,16 @@ never echoed.
 
 from __future__ import annotations
 
+import math
+import re
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping
 
+from dativo_check.context.assets import INVALID_CLASSIFICATION, classification_of, tags_of
 from dativo_check.context.decide import SHOW, Decision, FieldDecision, FieldPolicy
 from dativo_check.context.policy import ALLOW_LIST, FieldFacts, Policy, canonical_json
-from dativo_check.context.text import clean, scalar, scalars
+from dativo_check.context.text import clean, scalar, showable
 from dativo_check.contract.model import Contract, items, mapping, text
 
 SUMMARY_KEYS = ("id", "name", "version", "status", "domain", "dataProduct")
@@ -34,6 +37,17 @@ QUALITY_THRESHOLDS = ("mustBe", "mustNotBe", "mustBeGreaterThan", "mustBeGreater
                       "mustBeLessThanOrEqualTo", "mustBeBetween", "mustNotBeBetween", "validValues", "arguments")
 QUALITY_CODE = ("query", "implementation")
 REDACTED_NAME = "[redacted]"
+# Custom properties the lineage section is built from: with the lineage capability their values are shown there
+# (sources without their locations, which lineage counts), so they are not withheld custom property values.
+LINEAGE_INPUTS = ("upstreams",)
+# Where a source written as a URL or connection string lives: `scheme://user:password@host:port`, anywhere in the
+# string (`jdbc:postgresql://...`), and its query or fragment.
+_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/]*")
+_QUERY = re.compile(r"[?#].*", re.DOTALL)
+# A name that could be a location rather than a dataset: a port, a scheme or user (`:` and `@`), an IPv4 address, or
+# a host name of three or more labels (`db-replica.internal.acme`; dataset names such as `sales.orders` or
+# `stripe_api.v1.customers` stay).
+_LOCATION = re.compile(r"[:@]|^\d{1,3}(?:\.\d{1,3}){3}$|^(?:[A-Za-z0-9-]+\.){2,}[A-Za-z][A-Za-z0-9-]*$")
 
 
 class Manifest:
@@ -77,7 +91,7 @@ def summary(contract: Contract, view: View, manifest: Manifest) -> dict[str, Any
     out: dict[str, Any] = {}
     for key in SUMMARY_KEYS:
         _put(out, key, view.text(contract.get(key)))
-    _put(out, "tags", sorted({view.text(tag) for tag in items(contract.get("tags")) if isinstance(tag, str)}))
+    _put(out, "tags", sorted({view.text(tag) for tag in tags_of(contract.get("tags"))}))
     description = contract.get("description")
     if isinstance(description, str):
         description = {"purpose": description}
@@ -109,8 +123,9 @@ def schema(contract: Contract, view: View, manifest: Manifest) -> list[dict[str,
                 if shown is not None:
                     properties.append(shown)
         _put(entry, "properties", properties)
-        lowest = all(view.policy.rank(view.policy.level_of(prop.classification)) == 0
-                     for prop in obj.walk_properties())
+        # an object without properties counts as unclassified: nothing shows that its data is not sensitive
+        levels = [classification_of(prop.data) for prop in obj.walk_properties()] or [None]
+        lowest = all(view.policy.rank(view.policy.level_of(level)) == 0 for level in levels)
         _put(entry, "quality", _quality(obj.get("quality"), lowest, where, view, manifest))
         out.append(entry)
     return out
@@ -119,9 +134,8 @@ def schema(contract: Contract, view: View, manifest: Manifest) -> list[dict[str,
 def _property(data: Mapping[str, Any], path: str, where: str, view: View, manifest: Manifest,
               floor: FieldDecision) -> dict[str, Any] | None:
     name = text(data.get("name")) or ""
-    classification = text(data.get("classification"))
-    tags = frozenset(tag for tag in items(data.get("tags")) if isinstance(tag, str))
-    decision = view.fields.judge(FieldFacts(path, name, classification, tags), floor)
+    classification = classification_of(data)
+    decision = view.fields.judge(FieldFacts(path, name, classification, tags_of(data.get("tags"))), floor)
     if "examples" in data or "example" in data:
         manifest.add(ALLOW_LIST, "examples", where)
     if decision.action == "omit":
@@ -133,7 +147,9 @@ def _property(data: Mapping[str, Any], path: str, where: str, view: View, manife
         manifest.add(decision.rules, "property-name", where)
     else:
         _put(out, "name", view.text(name) if name else None)
-    _put(out, "classification", view.text(classification))
+    # a classification that is not text is shown as the level it counts as, never as what was written
+    _put(out, "classification", view.policy.level_of(classification) if classification == INVALID_CLASSIFICATION
+         else view.text(classification))
     for key in TYPE_KEYS:
         _put(out, key, view.text(data.get(key)))
     if decision.action != "show":
@@ -168,7 +184,7 @@ def _show_details(data: Mapping[str, Any], out: dict[str, Any], lowest: bool, wh
     for key in PROPERTY_POSITIONS:
         if isinstance(data.get(key), int) and not isinstance(data.get(key), bool):
             out[key] = data[key]
-    _put(out, "tags", sorted({view.text(tag) for tag in items(data.get("tags")) if isinstance(tag, str)}))
+    _put(out, "tags", sorted({view.text(tag) for tag in tags_of(data.get("tags"))}))
     options = mapping(data.get("logicalTypeOptions"))
     shown = {key: scalar(value, view.max_text) for key, value in options.items()
              if key in TYPE_SHAPE or (lowest and key in TYPE_BOUNDS)}
@@ -178,8 +194,9 @@ def _show_details(data: Mapping[str, Any], out: dict[str, Any], lowest: bool, wh
 
 
 def _quality(rules: Any, lowest: bool, where: str, view: View, manifest: Manifest) -> list[dict[str, Any]]:
-    """Quality rules: what is checked and how badly it matters; thresholds only on the lowest classification,
-    queries and implementations never (they name tables, columns and literal values)."""
+    """Quality rules: what is checked and how badly it matters; thresholds only on the lowest classification (and
+    only scalars or lists of them), queries and implementations never (they name tables, columns and literal
+    values). A rule with a threshold left out counts once in the manifest."""
     out = []
     for rule in items(rules):
         if not isinstance(rule, dict):
@@ -187,10 +204,11 @@ def _quality(rules: Any, lowest: bool, where: str, view: View, manifest: Manifes
         entry: dict[str, Any] = {}
         for key in QUALITY_KEYS:
             _put(entry, key, view.text(rule.get(key)))
-        thresholds = [key for key in QUALITY_THRESHOLDS if key in rule]
-        for key in thresholds if lowest else ():
-            _put(entry, key, scalars(rule[key], view.max_text))
-        if thresholds and not lowest:
+        thresholds = {key: showable(rule[key], view.max_text) if lowest else None
+                      for key in QUALITY_THRESHOLDS if key in rule}
+        for key, value in thresholds.items():
+            _put(entry, key, value)
+        if any(value is None for value in thresholds.values()):
             manifest.add(ALLOW_LIST, "quality-thresholds", where)
         if any(key in rule for key in QUALITY_CODE):
             manifest.add(ALLOW_LIST, "quality-queries", where)
@@ -212,20 +230,33 @@ def governance(contract: Contract, view: View, manifest: Manifest, highest: str)
     _put(out, "retention", {key: value for key, value in (("value", scalar(retention.get("value"), view.max_text)),
                                                           ("unit", view.text(retention.get("unit"))))
                             if value is not None})
-    regulations = scalars(contract.custom_properties.get("regulations", []), view.max_text) or []
-    _put(out, "regulations", sorted({str(item) for item in regulations}))
-    shown = []
-    for name in sorted(contract.custom_properties):
-        if name in view.policy.custom_properties:
-            value = scalars(contract.custom_properties[name], view.max_text)
-            if value is not None:
-                shown.append({"property": view.text(name), "value": value if isinstance(
-                    contract.custom_properties[name], list) else value[0]})
-    _put(out, "customProperties", shown)
-    shown_names = {entry["property"] for entry in shown} | {"regulations"}
+    properties = contract.custom_properties
+    regulations = showable(properties.get("regulations", []), view.max_text)
+    _put(out, "regulations", sorted({str(item) for item in _listed(regulations)}))
+    allowed = []
+    for name in sorted(properties):
+        value = showable(properties[name], view.max_text) if name in view.policy.custom_properties else None
+        if value is not None:
+            allowed.append({"property": view.text(name), "value": value})
+    _put(out, "customProperties", allowed)
+    shown_names = {entry["property"] for entry in allowed} | ({"regulations"} if regulations is not None else set())
+    lineage = view.decision.allows("lineage")
+    in_lineage = {name for name in LINEAGE_INPUTS if lineage and _strings_only(properties.get(name))}
     manifest.add(ALLOW_LIST, "custom-property-values", "customProperties",
-                 sum(1 for name in contract.custom_properties if view.text(name) not in shown_names))
+                 sum(1 for name in properties if view.text(name) not in shown_names and name not in in_lineage))
     return out
+
+
+def _strings_only(value: Any) -> bool:
+    """Whether a lineage input is all read into the graph (which takes a list of strings, nothing else)."""
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _listed(value: Any) -> list[Any]:
+    """A shown value as a list: a single regulation is a list of one, a withheld one an empty list."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 # --- lineage -------------------------------------------------------------------------------------------------------
@@ -259,7 +290,7 @@ def lineage(contract_id: str, graph: Any, describe: Callable[[Any, int], dict[st
 
 
 def lineage_node(node: Any, depth: int, decision_of: Callable[[str], Decision | None],
-                 owners_of: Callable[[str], list[str]], max_text: int) -> dict[str, Any]:
+                 owners_of: Callable[[str], list[str]], max_text: int, manifest: Manifest) -> dict[str, Any]:
     """One lineage node as a requester may see it."""
     from dativo_check.lineage.graph import CONSUMER, DATASET, EXTERNAL
 
@@ -276,9 +307,23 @@ def lineage_node(node: Any, depth: int, decision_of: Callable[[str], Decision | 
         if decision.allows("governance") and node.kind == DATASET:
             _put(out, "owners", sorted(clean(owner, max_text) for owner in owners_of(node.contract_id)))
         return out
-    # external sources outside the catalogue: the name within the source, never the namespace (host and port)
-    return {"kind": node.kind, "name": clean((node.name or "") if node.kind == EXTERNAL else node.label, max_text),
-            "depth": depth}
+    if node.kind != EXTERNAL:
+        return {"kind": node.kind, "name": clean(node.label, max_text), "depth": depth}
+    # external sources outside the catalogue: the name within the source, never where the source is
+    written = clean(node.label, max_text)
+    name = source_name(written)
+    if name != written:
+        manifest.add(ALLOW_LIST, "source-locations", "lineage")
+    return {"kind": node.kind, "depth": depth} if name is None else {"kind": node.kind, "name": name, "depth": depth}
+
+
+def source_name(written: str) -> str | None:
+    """The name of an external source within its system, never where that system is: the last path segment once
+    every `scheme://authority`, the query and the fragment are removed; None when that is empty or could be a
+    location (a host:port, user@host, an IP address, a host name)."""
+    path = _AUTHORITY.sub("/", _QUERY.sub("", written))
+    name = next((part.strip() for part in reversed(re.split(r"[/\\]", path)) if part.strip()), "")
+    return name if name and not _LOCATION.search(name) else None
 
 
 # --- finops --------------------------------------------------------------------------------------------------------
@@ -292,8 +337,22 @@ def finops(contract: Contract, pricing: Any, runs: Any) -> dict[str, Any]:
     if isinstance(result, Unestimable):
         return {"estimable": False, "reason": result.reason}
     data = result.to_dict()
-    return {"estimable": True, **{key: data[key] for key in ("currency", "monthly", "unit_cost", "stored_gb",
-                                                               "basis", "assumptions")}}
+    out = {"estimable": True, **{key: data[key] for key in ("currency", "monthly", "unit_cost", "stored_gb",
+                                                              "basis", "assumptions")}}
+    if not _finite(out):  # JSON has no Infinity or NaN, and a page must not say `inf USD`
+        return {"estimable": False, "reason": "the estimate is not a finite number: a usage or price value of the "
+                                              "contract is too large or not a number"}
+    return out
+
+
+def _finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_finite(item) for item in value.values())
+    if isinstance(value, list):
+        return all(_finite(item) for item in value)
+    return True
 
 
 def strings(value: Any) -> Iterator[str]:

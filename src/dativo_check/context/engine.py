@@ -19,7 +19,8 @@ from dativo_check.context.assets import Catalog, field_facts
 from dativo_check.context.audit import AuditLog, now
 from dativo_check.context.bound import bound, response_hash
 from dativo_check.context.decide import Decision, FieldPolicy, decide
-from dativo_check.context.policy import CAPABILITIES, PURPOSE_NOT_ALLOWED, UNKNOWN_REQUESTER, Policy
+from dativo_check.context.policy import (AUTHORS_ONLY, CAPABILITIES, POLICY_UNUSABLE, PURPOSE_NOT_ALLOWED,
+                                         UNKNOWN_REQUESTER, Policy, PolicyError)
 from dativo_check.context.text import clean
 from dativo_check.contract.model import mapping
 
@@ -41,15 +42,19 @@ class Response:
 
 
 class ContextService:
+    """`unusable`: why the configured policy cannot be used; every request is then refused (and audited)."""
+
     def __init__(self, policy: Policy, requester: str, catalog: Catalog, audit: AuditLog,
                  settings: ContextSettings = ContextSettings(), pricing_path: str | None = None,
-                 runs: Sequence[Any] = (), clock: Callable[[], str] = now) -> None:
+                 runs: Sequence[Any] = (), clock: Callable[[], str] = now, unusable: str | None = None) -> None:
         self.policy = policy
+        self.unusable = unusable
         self.requester = requester
         self.catalog = catalog
         self.audit = audit
         self.settings = settings
-        self.policy_hash = policy.hash
+        # no hash for a policy that cannot be used: it decides nothing
+        self.policy_hash = None if unusable else policy.hash
         self._pricing_path = pricing_path
         self._runs = tuple(runs)
         self._clock = clock
@@ -65,9 +70,6 @@ class ContextService:
 
     def decision(self, asset_id: str, purpose: str) -> Decision:
         return decide(self.policy, self.requester, purpose, self.catalog.facts.get(asset_id))
-
-    def field_actions(self, asset_id: str, purpose: str) -> list[dict[str, Any]]:
-        return field_actions(self.policy, self.requester, purpose, self.catalog, asset_id)
 
     # --- requests ----------------------------------------------------------------------------------------------------
 
@@ -94,13 +96,22 @@ class ContextService:
         """Every visible asset (the bundle's index); not size-bounded, since it is written to files, not answered."""
         return self._listing(action, "*", purpose, [], None, bounded=False)
 
-    def explain(self, asset_id: str, purpose: str) -> Response:
-        """The decision trace, rule by rule, and the action on each property: no context. For policy authors: it
-        shows an asset's facts even when the asset is hidden, so it is not offered to agents over MCP."""
-        decision = self.decision(asset_id, purpose)
+    def explain(self, asset_id: str, purpose: str, subject: str | None = None) -> Response:
+        """How the policy decides for `subject` (default: the requester) on one asset, rule by rule, and the action
+        on each property: no context. Only the policy's authors may ask, since the answer shows an asset's facts
+        even when the asset is hidden; anyone else gets the same denial whatever the asset (so a hidden asset looks
+        like a missing one), and agents do not get it over MCP at all."""
+        subject = subject or self.requester
+        self._refuse_if_unusable("explain", asset_id, purpose)
+        document = self._envelope("explain", purpose) | {"asset": clean(asset_id, self.settings.max_text),
+                                                         "for": clean(subject, self.settings.max_text)}
+        if not self.policy.is_author(self.requester):
+            document |= self._not_an_author()
+            return self._answer(document, "explain", asset_id, purpose, document["rules"], bounded=False,
+                                subject=subject)
+        decision = decide(self.policy, subject, purpose, self.catalog.facts.get(asset_id))
         facts = self.catalog.facts.get(asset_id)
-        document = self._envelope("explain", purpose) | {
-            "asset": clean(asset_id, self.settings.max_text),
+        document |= {
             "decision": "allow" if decision.visible else "deny",
             "capabilities": list(decision.granted),
             "rules": list(decision.rules_for()),
@@ -113,9 +124,19 @@ class ContextService:
                 "tags": sorted(clean(tag, self.settings.max_text) for tag in facts.tags),
                 "highestClassification": self.policy.highest(facts.classifications)},
             "fields": [entry | {"path": clean(entry["path"], self.settings.max_text)}
-                       for entry in self.field_actions(asset_id, purpose)] if decision.visible else [],
+                       for entry in field_actions(self.policy, subject, purpose, self.catalog, asset_id)]
+            if decision.visible else [],
         }
-        return self._answer(document, "explain", asset_id, purpose, decision.rules_for(), bounded=False)
+        return self._answer(document, "explain", asset_id, purpose, decision.rules_for(), bounded=False,
+                            subject=subject)
+
+    def _not_an_author(self) -> dict[str, Any]:
+        if self.policy.requester(self.requester) is None:
+            return {"decision": "deny", "reason": f"requester {self.requester} is not declared in the policy",
+                    "rules": [UNKNOWN_REQUESTER]}
+        return {"decision": "deny", "reason": "explain shows how the policy decides, hidden assets included: only "
+                                              "the requesters the policy names as authors may ask",
+                "rules": [AUTHORS_ONLY]}
 
     # --- stages ------------------------------------------------------------------------------------------------------
 
@@ -124,8 +145,19 @@ class ContextService:
                 "purpose": clean(purpose, self.settings.max_text), "policy_hash": self.policy_hash,
                 "redactions": [], "truncated": False}
 
+    def _refuse_if_unusable(self, action: str, resource: str, purpose: str) -> None:
+        """A policy with errors decides nothing: the request is audited as refused by `policy-unusable`, then fails
+        with the policy's problems."""
+        if self.unusable is None:
+            return
+        document = self._envelope(action, purpose) | {"decision": "deny", "reason": self.unusable,
+                                                      "rules": [POLICY_UNUSABLE]}
+        self._answer(document, action, resource, purpose, (POLICY_UNUSABLE,), bounded=False)
+        raise PolicyError(self.unusable)
+
     def _asset_request(self, action: str, asset_id: str, purpose: str, wanted: tuple[str, ...],
                        summary: bool) -> Response:
+        self._refuse_if_unusable(action, asset_id, purpose)
         decision = self.decision(asset_id, purpose)
         rules = decision.rules_for(wanted)
         document = self._envelope(action, purpose) | {"asset": clean(asset_id, self.settings.max_text)}
@@ -150,7 +182,7 @@ class ContextService:
                 highest = self.policy.highest(self.catalog.facts[asset_id].classifications)
                 document["governance"] = build.governance(contract, view, manifest, highest)
             elif capability == "lineage":
-                document["lineage"] = self._lineage(asset_id, purpose)
+                document["lineage"] = self._lineage(asset_id, purpose, manifest)
             elif capability == "finops":
                 document["finops"] = build.finops(contract, self._pricing, self._runs)
         document["redactions"] = manifest.entries()
@@ -174,7 +206,7 @@ class ContextService:
             out["reason"] = "no asset with this id is visible to this requester for this purpose"
         return out
 
-    def _lineage(self, asset_id: str, purpose: str) -> dict[str, Any]:
+    def _lineage(self, asset_id: str, purpose: str, manifest: build.Manifest) -> dict[str, Any]:
         decisions: dict[str, Decision] = {}
 
         def decision_of(contract_id: str) -> Decision | None:
@@ -188,10 +220,11 @@ class ContextService:
             return [owner for owner in self.catalog.contracts[contract_id].owners if owner != "?"]
 
         return build.lineage(asset_id, self.catalog.graph, lambda node, depth: build.lineage_node(
-            node, depth, decision_of, owners_of, self.settings.max_text))
+            node, depth, decision_of, owners_of, self.settings.max_text, manifest))
 
     def _listing(self, action: str, resource: str, purpose: str, words: list[str], limit: int | None,
                  bounded: bool) -> Response:
+        self._refuse_if_unusable(action, resource, purpose)
         document = self._envelope(action, purpose)
         probe = self.decision("", purpose)
         if probe.denied_by.get("schema") in ((UNKNOWN_REQUESTER,), (PURPOSE_NOT_ALLOWED,)):
@@ -254,17 +287,21 @@ class ContextService:
         return self._search_text[key]
 
     def _answer(self, document: dict[str, Any], action: str, resource: str, purpose: str, rules: Sequence[str],
-                bounded: bool = True) -> Response:
+                bounded: bool = True, subject: str | None = None) -> Response:
+        """Audit, then answer; an explain line also names whose access was explained (`subject`)."""
         if bounded:
             document = bound(document, self.settings.max_response_bytes)
-        self.audit.append({
+        record = {
             "time": self._clock(), "requester": self.requester, "purpose": clean(purpose, self.settings.max_text),
             "action": action, "resource": clean(resource, self.settings.max_text),
             "decision": document.get("decision", "deny"), "rules": sorted(rules), "policy_hash": self.policy_hash,
             "redactions": [[entry["rule"], entry["withheld"], entry["count"]]
                            for entry in document.get("redactions", ())],
             "response_hash": response_hash(document),
-        })
+        }
+        if subject is not None:
+            record["subject"] = clean(subject, self.settings.max_text)
+        self.audit.append(record)
         return Response(document)
 
 
@@ -297,7 +334,8 @@ def open_service(config: Config, requester: str, policy_path: str | None = None,
     """A service over the repository of `config`, and the policy's lint warnings.
 
     `policy_path`/`audit_path` default to the configuration's `context.policy` and `context.audit` (relative to the
-    repository root). Without any policy every request is denied (and still audited).
+    repository root). Without any policy every request is denied (and still audited); with a policy that cannot be
+    used every request is refused with its problems (and still audited).
     """
     from dativo_check.context.assets import from_repository
     from dativo_check.context.policy import read_policy
@@ -305,9 +343,13 @@ def open_service(config: Config, requester: str, policy_path: str | None = None,
 
     settings = config.context
     policy_file = policy_path or (str(config.root / settings.policy) if settings.policy else None)
-    policy, warnings = read_policy(policy_file)
+    try:
+        policy, warnings = read_policy(policy_file)
+        unusable = None
+    except PolicyError as error:
+        policy, warnings, unusable = Policy(), (), str(error)
     catalog, _ = from_repository(config, contracts)
     audit = AuditLog(Path(audit_path) if audit_path else config.root / settings.audit)
     pricing = str(config.root / config.finops.pricing) if config.finops.pricing else None
     runs = read_history(config.root / config.finops.history).runs
-    return ContextService(policy, requester, catalog, audit, settings, pricing, runs), warnings
+    return ContextService(policy, requester, catalog, audit, settings, pricing, runs, unusable=unusable), warnings

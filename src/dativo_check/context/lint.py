@@ -38,6 +38,11 @@ def lint(policy: Policy, document: Any) -> list[Finding]:
                                 f"rule {entry['id']} names purpose {purpose!r}, which is not in purposes",
                                 _suggest(purpose, policy.purposes, "add it to purposes")))
         found.extend(_unknown_levels(entry, pointer, policy, at))
+    for index, author in enumerate(data.get("authors", ())):
+        if author not in known:
+            found.append(at(docs.UNKNOWN_REQUESTER, f"/authors/{index}",
+                            f"authors names requester {author!r}, which the policy does not declare",
+                            _suggest(author, known, "declare it under requesters")))
     if "unclassified" in data and data["unclassified"] not in policy.classifications:
         found.append(at(docs.UNKNOWN_CLASSIFICATION, "/unclassified",
                         f"unclassified level {data['unclassified']!r} is not in classifications"))

@@ -55,8 +55,8 @@ def asset_page(document: dict[str, Any]) -> str:
     redactions = document.get("redactions", [])
     if redactions:
         lines += ["| rule | withheld | where | count |", "| --- | --- | --- | --- |"]
-        lines += [f"| {code(entry['rule'])} | {escape(entry['withheld'], limit)} | {escape(entry['where'], limit)} "
-                  f"| {entry['count']} |" for entry in redactions]
+        lines += [f"| {code(entry['rule'], cell=True)} | {escape(entry['withheld'], limit)} "
+                  f"| {escape(entry['where'], limit)} | {entry['count']} |" for entry in redactions]
     else:
         lines.append("nothing")
     if document.get("truncated"):
@@ -90,7 +90,7 @@ def _rows(properties: Sequence[dict[str, Any]], prefix: str) -> Iterator[tuple[s
 
 def _row(prop: dict[str, Any], path: str) -> Iterator[tuple[str, str, str, str]]:
     kind = " ".join(str(prop[key]) for key in ("logicalType", "physicalType") if prop.get(key))
-    yield code(path), kind, prop.get("classification", ""), prop.get("description", "")
+    yield code(path, cell=True), kind, prop.get("classification", ""), prop.get("description", "")
     yield from _rows(prop.get("properties", []), path + ".")
     if isinstance(prop.get("items"), dict):
         yield from _row(prop["items"], path + "[]")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -23,9 +23,16 @@ REQUESTER_TYPES = ("human", "agent", "bot")
 # From the least to the most strict; a property no action matches is shown ("show").
 ACTIONS = ("show", "type-only", "redact-name", "omit")
 # Built-in decisions, named in responses and audit lines like policy rules.
-DEFAULT_DENY, PURPOSE_NOT_ALLOWED, UNKNOWN_REQUESTER, ALLOW_LIST = (
-    "default-deny", "purpose-not-allowed", "unknown-requester", "allow-list")
-RESERVED_IDS = (DEFAULT_DENY, PURPOSE_NOT_ALLOWED, UNKNOWN_REQUESTER, ALLOW_LIST)
+DEFAULT_DENY, PURPOSE_NOT_ALLOWED, UNKNOWN_REQUESTER, ALLOW_LIST, AUTHORS_ONLY, POLICY_UNUSABLE = (
+    "default-deny", "purpose-not-allowed", "unknown-requester", "allow-list", "authors-only", "policy-unusable")
+RESERVED_IDS = (DEFAULT_DENY, PURPOSE_NOT_ALLOWED, UNKNOWN_REQUESTER, ALLOW_LIST, AUTHORS_ONLY, POLICY_UNUSABLE)
+# The loader's wording for a file that is not a mapping speaks of contracts; a policy file gets its own.
+_NOT_A_MAPPING = {"yaml-empty": "the policy file is empty: expected a mapping with version, purposes, requesters "
+                                "and rules",
+                  "yaml-root-type": "the document root is not a mapping: a policy is a mapping with version, "
+                                    "purposes, requesters and rules"}
+# The schema messages' hint for an unknown top-level key of a contract, which has no place in a policy.
+_CONTRACT_HINT = "tool-specific metadata belongs in customProperties"
 
 
 class PolicyError(UsageError):
@@ -173,10 +180,15 @@ class Policy:
     classifications: tuple[str, ...] = CLASSIFICATIONS
     unclassified: str | None = None
     custom_properties: tuple[str, ...] = ()
+    # requester ids that may see how the policy decides (`context explain`), hidden assets included
+    authors: tuple[str, ...] = ()
     source: str | None = None
 
     def requester(self, requester_id: str) -> Requester | None:
         return next((requester for requester in self.requesters if requester.id == requester_id), None)
+
+    def is_author(self, requester_id: str) -> bool:
+        return requester_id in self.authors and self.requester(requester_id) is not None
 
     def rank(self, level: str | None) -> int:
         """The position of a level; an unknown level ranks as the most sensitive (fail safe)."""
@@ -203,6 +215,7 @@ class Policy:
             "classifications": list(self.classifications),
             "unclassified": self.level_of(None),
             "custom-properties": sorted(self.custom_properties),
+            "authors": sorted(self.authors),
             "requesters": [{"id": r.id, "type": r.type, "roles": sorted(r.roles)}
                            for r in sorted(self.requesters, key=lambda r: r.id)],
             "rules": [rule.to_dict() for rule in sorted(self.rules, key=lambda rule: rule.id)],
@@ -248,7 +261,7 @@ def _checked(result: Any) -> LoadedPolicy:
     from dativo_check.context import lint, rules
 
     if result.document is None or any(finding.level is Level.ERROR for finding in result.findings):
-        return LoadedPolicy(None, result.findings)
+        return LoadedPolicy(None, tuple(_policy_wording(finding) for finding in result.findings))
     document = result.document
     problems = schema_problems(document.data)
     if problems:
@@ -288,8 +301,18 @@ def schema_problems(data: Any) -> list[tuple[str, str, bool]]:
     schema = resources.load_json_schema("context-policy.schema.json")
     validator = jsonschema_rs.Draft201909Validator(schema)
     found = schema_errors.problems(validator.iter_errors(data), schema_errors.vocabulary_of(schema))
-    return [(problem.pointer, problem.message + (f" ({problem.hint})" if problem.hint else ""), problem.at_key)
-            for problem in found]
+    keys = ", ".join(schema["properties"])
+    return [(problem.pointer, problem.message + (f" ({_policy_hint(problem.hint, keys)})" if problem.hint else ""),
+             problem.at_key) for problem in found]
+
+
+def _policy_hint(hint: str, keys: str) -> str:
+    return f"a policy has only the keys {keys}" if hint == _CONTRACT_HINT else hint
+
+
+def _policy_wording(finding: Finding) -> Finding:
+    message = _NOT_A_MAPPING.get(finding.rule)
+    return finding if message is None else replace(finding, message=message)
 
 
 def from_data(data: Mapping[str, Any], source: str | None = None, line_of: Any = lambda pointer: 1) -> Policy:
@@ -309,6 +332,7 @@ def from_data(data: Mapping[str, Any], source: str | None = None, line_of: Any =
         classifications=tuple(data.get("classifications", CLASSIFICATIONS)),
         unclassified=data.get("unclassified"),
         custom_properties=tuple(data.get("custom-properties", ())),
+        authors=tuple(data.get("authors", ())),
         source=source,
     )
 

@@ -5,13 +5,15 @@ Both policies are evaluated for every requester either declares, every purpose e
 capability, over the repository's contracts and over probe assets: one per combination of the contract-id globs,
 domains, tags and classification levels either policy mentions. Probes catch a widening no current contract shows
 yet (`max-classification: internal` -> `confidential` widens access even before a confidential contract exists).
-Field actions are compared the same way on probe properties, and the custom property allow-list by name.
+Field actions are compared the same way on probe properties, and the custom property allow-list and the authors
+(who may see how the policy decides, hidden assets included) by name.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import itertools
-import re
+import string
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -25,6 +27,8 @@ from dativo_check.model import Finding
 # Above this many probe assets the cheapest dimension (contract-id probes) is reduced to one.
 MAX_PROBES = 20_000
 _EXAMPLES = 3
+# Characters tried, in this order, for a character class of a glob.
+_CLASS_CANDIDATES = "x" + string.ascii_letters + string.digits + string.punctuation + " "
 
 
 @dataclass
@@ -69,7 +73,10 @@ def diff(old: Policy, new: Policy, catalog: Catalog, new_file: str) -> list[Find
     findings = [_finding(new, new_file, widened, requester, what, change)
                 for (widened, requester, what), change in sorted(changes.items(), key=lambda item: (
                     not item[0][0], item[0][1], item[0][2]))]
-    return findings + _custom_properties(old, new, new_file)
+    return (findings + _named(old.custom_properties, new.custom_properties, new_file,
+                              "custom property values newly shown", "custom property values no longer shown")
+            + _named(old.authors, new.authors, new_file, "requesters newly allowed to explain decisions (hidden assets "
+                     "included)", "requesters no longer allowed to explain decisions"))
 
 
 def _field_changes(old: Policy, new: Policy, requester: str, purpose: str, facts: AssetFacts, probe: bool,
@@ -109,15 +116,15 @@ def _finding(policy: Policy, file: str, widened: bool, requester: str, what: str
     return (docs.WIDENS if widened else docs.NARROWS).finding(file, message, line, 1)
 
 
-def _custom_properties(old: Policy, new: Policy, new_file: str) -> list[Finding]:
-    added = sorted(set(new.custom_properties) - set(old.custom_properties))
-    removed = sorted(set(old.custom_properties) - set(new.custom_properties))
+def _named(old: tuple[str, ...], new: tuple[str, ...], new_file: str, added_text: str,
+           removed_text: str) -> list[Finding]:
+    """A list of names that grants something: a name added widens access, a name removed narrows it."""
+    added, removed = sorted(set(new) - set(old)), sorted(set(old) - set(new))
     out = []
     if added:
-        out.append(docs.WIDENS.finding(new_file, f"custom property values newly shown: {', '.join(added)}", 1, 1))
+        out.append(docs.WIDENS.finding(new_file, f"{added_text}: {', '.join(added)}", 1, 1))
     if removed:
-        out.append(docs.NARROWS.finding(new_file, f"custom property values no longer shown: {', '.join(removed)}",
-                                        1, 1))
+        out.append(docs.NARROWS.finding(new_file, f"{removed_text}: {', '.join(removed)}", 1, 1))
     return out
 
 
@@ -148,8 +155,34 @@ def probe_fields(old: Policy, new: Policy) -> list[FieldFacts]:
 
 
 def example_id(glob: str) -> str:
-    """A name the glob matches: wildcards become `x`, a character class its first character."""
-    return re.sub(r"\[!?([^\]])[^\]]*\]", r"\1", glob).replace("*", "x").replace("?", "x")
+    """A name the glob matches (`fnmatch` rules): `*` and `?` become `x`, a character class the first candidate
+    character it accepts, so that negated classes (`[!z]`) and ranges get a name they match too."""
+    out = []
+    index = 0
+    while index < len(glob):
+        end = _class_end(glob, index)
+        if end is not None:
+            out.append(next((char for char in _CLASS_CANDIDATES if fnmatch.fnmatchcase(char, glob[index:end + 1])),
+                            ""))  # a class no candidate matches: the probe cannot match, other probes still run
+            index = end + 1
+            continue
+        out.append("x" if glob[index] in "*?" else glob[index])
+        index += 1
+    return "".join(out)
+
+
+def _class_end(glob: str, start: int) -> int | None:
+    """Where the character class opening at `start` closes, as `fnmatch` reads it (`]` right after `[` or `[!` is
+    part of the class); None when `start` opens no class (an unclosed `[` is a literal)."""
+    if glob[start] != "[":
+        return None
+    index = start + 1
+    if index < len(glob) and glob[index] == "!":
+        index += 1
+    if index < len(glob) and glob[index] == "]":
+        index += 1
+    end = glob.find("]", index)
+    return None if end < 0 else end
 
 
 def _describe_asset(facts: AssetFacts) -> str:

@@ -34,8 +34,8 @@ DUPLICATE_ID = from_text("policy-duplicate-id", "error", "context", "policy", ""
     Rule, field-action and requester ids are unique, and no rule uses a reserved id.
 
     Every decision and every audit line names the rules that decided it; two rules with one id make that record
-    ambiguous. The ids `default-deny`, `purpose-not-allowed`, `unknown-requester` and `allow-list` name the
-    built-in decisions and cannot be used.
+    ambiguous. The ids `default-deny`, `purpose-not-allowed`, `unknown-requester`, `allow-list`, `authors-only` and
+    `policy-unusable` name the built-in decisions and cannot be used.
 
     PASS:
 
