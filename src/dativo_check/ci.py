@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from dativo_check.config import Config
 from dativo_check.contract import git
-from dativo_check.contract.model import Contract
 from dativo_check.contract.revision import Revision
 from dativo_check.model import Finding, Level, apply_levels
 from dativo_check.report import Report
@@ -87,9 +85,14 @@ def run_checks(config: Config, options: CheckOptions, context: RunContext | None
     findings: list[Finding] = list(tree.findings)
     base_sha = head_sha = None
     if options.base:
-        from dativo_check.diff.run import diff_refs
+        from dativo_check.diff.run import diff_refs, ensure_available
 
-        base_sha = _available_base(config.root, options.base, notes)
+        transitive = (options.compat or config.compat).endswith("-transitive")
+        git.toplevel(config.root)
+        shallow = git.is_shallow(config.root)
+        if ensure_available(config.root, options.base, history=transitive):
+            notes.append(f"fetched the base {options.base} from origin" + (" (a shallow clone)" if shallow else ""))
+        base_sha = git.resolve(config.root, options.base)
         run = diff_refs(config, base_sha, None, options.paths, options.compat, working_tree=tree)
         diffs, findings = run.diffs, list(run.findings)
         head_sha = git.resolve(config.root, "HEAD")
@@ -125,18 +128,6 @@ def decide(report: Report, fail_on: str, fail_on_bump: bool) -> GateDecision:
     return GateDecision(bool(reasons), fail_on, fail_on_bump, tuple(reasons))
 
 
-def _available_base(root: Path, ref: str, notes: list[str]) -> str:
-    """The base commit, fetched from origin when the clone does not have it (a shallow checkout)."""
-    try:
-        return git.resolve(root, ref)
-    except git.GitError:
-        git.toplevel(root)
-        shallow = git.is_shallow(root)
-        git.fetch_commit(root, ref)
-        notes.append(f"fetched the base {ref} from origin" + (" (the clone is shallow)" if shallow else ""))
-        return git.resolve(root, ref)
-
-
 def _validate(tree: Revision, diffs: Sequence[ContractDiff], config: Config, options: CheckOptions,
               notes: list[str]) -> list[Finding]:
     """Schema and lint findings for the contracts the change touches (all of them without a base, or on request);
@@ -157,6 +148,7 @@ def _validate(tree: Revision, diffs: Sequence[ContractDiff], config: Config, opt
 
 
 def _dbt_drift(config: Config, tree: Revision, options: CheckOptions, notes: list[str]) -> list[Finding]:
+    from dativo_check.contract.discover import display_path
     from dativo_check.dbt import output
 
     out = config.root / config.dbt.out
@@ -172,7 +164,7 @@ def _dbt_drift(config: Config, tree: Revision, options: CheckOptions, notes: lis
     generation = generate(tree.contracts, config.dbt, config.dbt.models)
     drifted = [change for change in output.plan(generation, out) if change.action != "unchanged"]
     notes.append(f"dbt drift checked in {config.dbt.out}/: {len(drifted)} file(s) out of date")
-    where = out.relative_to(config.root).as_posix() if out.is_relative_to(config.root) else str(out)
+    where = display_path(out, config.root)
     what = {"create": "is missing", "update": "no longer matches the contracts",
             "delete": "is left over from a contract or table that is gone"}
     return [DBT_DRIFT.finding(f"{where}/{change.path}", f"generated dbt file {what[change.action]}", 1, 1,
@@ -202,15 +194,11 @@ def _cost(config: Config, tree: Revision, diffs: Sequence[ContractDiff], options
     if not diffs:
         return None
     from dativo_check.finops.delta import compare_costs, thresholds_from
-    from dativo_check.finops.metrics import read_history
-    from dativo_check.finops.pricing import load_pricing
+    from dativo_check.finops.pricing import inputs
 
-    pricing_path = options.pricing or (str(config.root / config.finops.pricing) if config.finops.pricing else None)
-    history = read_history(options.history or config.root / config.finops.history)
-    by_file: dict[str, Contract] = {contract.file: contract for contract in tree.contracts}
-    pairs = [(diff.base_contract, by_file.get(diff.file) if diff.file else None) for diff in diffs
-             if diff.base_contract is not None or (diff.file and diff.file in by_file)]
-    report = compare_costs(pairs, load_pricing(pricing_path), history.runs, thresholds_from(config.finops.thresholds))
+    pricing, history = inputs(config, options.pricing, options.history)
+    pairs = [(diff.base_contract, diff.head_contract) for diff in diffs]
+    report = compare_costs(pairs, pricing, history.runs, thresholds_from(config.finops.thresholds))
     if history.findings:
         notes.append(f"{len(history.findings)} run-metrics file(s) could not be read; their runs are left out")
     return dataclasses.replace(report, findings=report.findings + tuple(history.findings))

@@ -506,12 +506,9 @@ def _lineage_record(args: argparse.Namespace) -> int:
 
 
 def _finops_inputs(args: argparse.Namespace, config):
-    from dativo_check.finops.metrics import read_history
-    from dativo_check.finops.pricing import load_pricing
+    from dativo_check.finops.pricing import inputs
 
-    pricing_path = args.pricing or (str(config.root / config.finops.pricing) if config.finops.pricing else None)
-    history = read_history(args.history or config.root / config.finops.history)
-    return load_pricing(pricing_path), history
+    return inputs(config, args.pricing, args.history)
 
 
 def _estimates(args: argparse.Namespace, config, pricing, history):
@@ -542,7 +539,7 @@ def _cost(args: argparse.Namespace) -> int:
         from dativo_check.finops.delta import compare_costs, thresholds_from
 
         run = diff_refs(config, args.base, args.head, args.paths, args.compat, args.fetch)
-        pairs = [(diff.base_contract, _head_contract(config, diff)) for diff in run.diffs]
+        pairs = [(diff.base_contract, diff.head_contract) for diff in run.diffs]
         report = compare_costs(pairs, pricing, history.runs, thresholds_from(config.finops.thresholds))
         if args.format == "markdown":
             text = cost_format.delta_markdown(cost_format.delta_dict(report))
@@ -594,16 +591,6 @@ def _print_problems(command: str, problems: list) -> None:
         from dativo_check.report import Report, renderer
 
         sys.stderr.write(renderer("text")(Report(command, (), tuple(problems))))
-
-
-def _head_contract(config, diff):
-    """The head side of a diff, read again from the working tree (diffs keep only the base side)."""
-    if diff.file is None:
-        return None
-    from dativo_check.contract.load import load_contracts
-
-    loaded = load_contracts([diff.file], config)
-    return loaded.contracts[0] if loaded.contracts else None
 
 
 def _ci(args: argparse.Namespace) -> int:

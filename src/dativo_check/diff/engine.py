@@ -48,6 +48,7 @@ class ContractDiff:
     base_hash: str | None = None
     head_hash: str | None = None
     base_contract: Contract | None = field(default=None, compare=False, repr=False)
+    head_contract: Contract | None = field(default=None, compare=False, repr=False)
 
     @property
     def breaking(self) -> bool:
@@ -128,13 +129,13 @@ def compare(base: Contract | None, head: Contract | None, options: DiffOptions =
         raise ValueError("nothing to compare")
     if base is None:
         return ContractDiff(head.id or "?", ADDED, head.file, None, None, head.version, (), Bump.NONE, None,
-                            head.version, True, head_hash=content_hash(head.data))
+                            head.version, True, head_hash=content_hash(head.data), head_contract=head)
     if head is None:
         return _deleted(base, options, accepted)
     base_hash, head_hash = content_hash(base.data), content_hash(head.data)
     if base_hash == head_hash and base.file == head.file:
         return ContractDiff(head.id or "?", UNCHANGED, head.file, base.file, base.version, head.version, (),
-                            Bump.NONE, Bump.NONE, head.version, True, (), base_hash, head_hash, base)
+                            Bump.NONE, Bump.NONE, head.version, True, (), base_hash, head_hash, base, head)
     changes = [_accept(change, accepted) for change in detect(base, head, options)]
     changes += _transitive(changes, earlier, head, options, accepted)
     required = Bump.largest(change.bump for change in changes if change.accepted is None)
@@ -145,7 +146,7 @@ def compare(base: Contract | None, head: Contract | None, options: DiffOptions =
     findings = apply_levels(result.findings, levels)
     return ContractDiff(head.id or base.id or "?", status, head.file, base.file, base.version, head.version,
                         tuple(changes), required, result.actual_bump, result.next_version, result.version_ok,
-                        tuple(findings), base_hash, head_hash, base)
+                        tuple(findings), base_hash, head_hash, base, head)
 
 
 def _accept(change: Change, accepted: Mapping[str, str]) -> Change:

@@ -63,8 +63,8 @@ def diff_refs(config: Config, base_ref: str, head_ref: str | None = None, paths:
     git.toplevel(root)
     if fetch:
         for ref in (base_ref, head_ref):
-            if ref and not _available(root, ref):
-                git.fetch(root, ref)
+            if ref:
+                ensure_available(root, ref, history=True)
     base_sha = git.resolve(root, base_ref)
     head_sha = git.resolve(root, head_ref) if head_ref else None
     scope = scope_of(paths, config)
@@ -125,12 +125,15 @@ def _base_problems(base: revision.Revision, head: revision.Revision) -> list[Fin
             for finding in base.findings if finding.file not in broken_now]
 
 
-def _available(root: Path, ref: str) -> bool:
+def ensure_available(root: Path, ref: str, history: bool) -> bool:
+    """Fetch `ref` from origin when the clone does not have it; True when it had to be fetched. With `history`, a
+    shallow clone is deepened (transitive modes and `history` read earlier versions), else one commit is fetched."""
     try:
         git.resolve(root, ref)
-        return True
-    except git.GitError:
         return False
+    except git.GitError:
+        (git.fetch if history else git.fetch_commit)(root, ref)
+        return True
 
 
 def scope_of(paths: Sequence[str], config: Config) -> list[str] | None:

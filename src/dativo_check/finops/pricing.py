@@ -95,3 +95,12 @@ def _read(path: Path, label: str) -> dict[str, Any]:
         where = [f"{path}:{result.document.locate(p.pointer, p.at_key)[0]}: {p.message}" for p in problems]
         raise UsageError("invalid pricing file:\n  " + "\n  ".join(where))
     return dict(result.document.data)
+
+
+def inputs(config: Any, pricing: str | None = None, history: str | None = None) -> tuple[Pricing, Any]:
+    """The prices and the run-metrics history a cost command works with: the named files, else the configured
+    ones (`finops.pricing`, `finops.history`), else the shipped prices."""
+    from dativo_check.finops.metrics import read_history
+
+    pricing_path = pricing or (str(config.root / config.finops.pricing) if config.finops.pricing else None)
+    return load_pricing(pricing_path), read_history(history or config.root / config.finops.history)

@@ -27,12 +27,6 @@ _LEVEL_ICONS = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
 _SHA = re.compile(r"[0-9a-f]{7,64}")
 
 
-def render(report: Any, color: bool = False) -> str:
-    from dativo_check.report.json_format import to_dict
-
-    return render_document(to_dict(report))
-
-
 def render_document(doc: Mapping[str, Any], limit: int = COMMENT_LIMIT, prefix: str = "",
                     note: str | None = None) -> str:
     """Markdown for the report, at most `limit` bytes of UTF-8 including `prefix` (the comment's hidden marker)."""
@@ -75,7 +69,7 @@ def _render(doc: Mapping[str, Any], level: str, rows: int | None, note: str | No
     return "\n\n".join(part for part in parts if part) + "\n"
 
 
-def other_findings(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def _other_findings(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """Findings that are not about one contract's version (those are in its section): validation, dbt drift,
     layout, allowlist and cost."""
     return [*(doc.get("findings") or []), *((doc.get("cost") or {}).get("findings") or [])]
@@ -111,7 +105,7 @@ def _headline(doc: Mapping[str, Any]) -> str:
         text = f"{_plural(changes, 'compatible change')} in {_plural(len(contracts), 'contract')}, versioned correctly"
     else:
         text = "no contract changes"
-    other_errors = sum(1 for finding in other_findings(doc) if finding.get("level") == "error")
+    other_errors = sum(1 for finding in _other_findings(doc) if finding.get("level") == "error")
     if other_errors:
         text += f"; {_plural(other_errors, 'error')}"
     return f"## {icon} dativo-check: {text}"
@@ -215,7 +209,7 @@ def _impact(doc: Mapping[str, Any], level: str) -> str:
 
 
 def _findings(doc: Mapping[str, Any]) -> str:
-    found = sorted(other_findings(doc), key=lambda f: ({"error": 0, "warning": 1}.get(f.get("level"), 2),
+    found = sorted(_other_findings(doc), key=lambda f: ({"error": 0, "warning": 1}.get(f.get("level"), 2),
                                                     str(f.get("file")), f.get("line") or 0))
     if not found:
         return ""
@@ -236,7 +230,7 @@ def _findings(doc: Mapping[str, Any]) -> str:
 
 def _finding_counts(doc: Mapping[str, Any]) -> str:
     counts: dict[tuple[str, str], int] = {}
-    for finding in other_findings(doc):
+    for finding in _other_findings(doc):
         key = (str(finding.get("level")), str(finding.get("rule")))
         counts[key] = counts.get(key, 0) + 1
     if not counts:
