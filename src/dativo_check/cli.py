@@ -614,7 +614,7 @@ def _ci(args: argparse.Namespace) -> int:
     report = run_checks(config, options, context)
     doc = to_dict(report)
     for path, text in ((args.json, lambda: renderer("json")(report)), (args.sarif, lambda: renderer("sarif")(report)),
-                       (args.markdown, lambda: action.comment_body(doc)[0])):
+                       (args.markdown, lambda: action.comment_body(doc))):
         if path is not None:
             _write_file(path, text())
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"

@@ -26,7 +26,7 @@ def test_a_body_github_refuses_as_too_long_is_replaced_by_the_fallback():
     with serving() as state:
         state.pulls[3] = "a" * 40
         outcome = publish(_api(state), Target(3, "contracts", "12", "a" * 40), "x" * (MAX_BODY + 10), True,
-                          fallback="## tables only")
+                          fallback=lambda: "## tables only")
         assert outcome.action == "created"
         assert [len(request.body["body"]) > MAX_BODY for request in state.writes()] == [True, False]
         [comment] = state.ours(3)

@@ -46,11 +46,13 @@ def has_news(doc: Mapping[str, Any]) -> bool:
     return bool(doc.get("contracts") or summary.get("errors") or summary.get("warnings"))
 
 
-def comment_body(doc: Mapping[str, Any]) -> tuple[str, str]:
-    """The comment and, for a 422 "Body is too long" answer, a fallback with tables only."""
-    full = render_document(doc, COMMENT_LIMIT - _MARKER_ROOM)
-    short = render_document(doc, 20_000)
-    return full, short
+def comment_body(doc: Mapping[str, Any]) -> str:
+    return render_document(doc, COMMENT_LIMIT - _MARKER_ROOM)
+
+
+def _short_body(doc: Mapping[str, Any]) -> str:
+    """For a 422 "Body is too long" answer: tables only."""
+    return render_document(doc, 20_000)
 
 
 def api_for(context: RunContext) -> GitHubApi:
@@ -92,9 +94,8 @@ def comment_from_artifact(doc: Mapping[str, Any], context: RunContext, author: s
 
 
 def _post(doc: Mapping[str, Any], context: RunContext, target: Target) -> Outcome:
-    body, short = comment_body(doc)
     try:
-        return publish(api_for(context), target, body, has_news(doc), short)
+        return publish(api_for(context), target, comment_body(doc), has_news(doc), lambda: _short_body(doc))
     except UsageError as error:
         return Outcome("failed", str(error))
     except GitHubError as error:  # the check's verdict, summary and outputs stand without the comment

@@ -52,11 +52,13 @@ class Target:
     author: str = DEFAULT_AUTHOR
 
 
-def publish(api: GitHubApi, target: Target, body: str, has_news: bool, fallback: str | None = None) -> Outcome:
-    """Create or update this job's comment on a pull request. `body` must not start with a marker: it is added."""
-    text = marker(target.job, target.run_id, target.head) + "\n" + neutralise_markers(body)
-    short = None if fallback is None else marker(target.job, target.run_id, target.head) + "\n" + \
-        neutralise_markers(fallback)
+def publish(api: GitHubApi, target: Target, body: str, has_news: bool,
+            fallback: Callable[[], str] | None = None) -> Outcome:
+    """Create or update this job's comment on a pull request. `body` must not start with a marker: it is added.
+    `fallback` renders a shorter body, for when GitHub answers that `body` is too long."""
+    head = marker(target.job, target.run_id, target.head) + "\n"
+    text = head + neutralise_markers(body)
+    short = None if fallback is None else (lambda: head + neutralise_markers(fallback()))
     try:
         current = ((api.pull_request(target.number).get("head") or {}).get("sha"))
         if target.head and current and current != target.head:
@@ -103,10 +105,10 @@ def _ours(comments: list[dict[str, Any]], key: str, author: str) -> dict[str, An
     return None
 
 
-def _send(call: Callable[[str], dict], body: str, fallback: str | None) -> dict:
+def _send(call: Callable[[str], dict], body: str, fallback: Callable[[], str] | None) -> dict:
     try:
         return call(body)
     except BodyTooLong:
         if fallback is None:
             raise
-        return call(fallback)
+        return call(fallback())

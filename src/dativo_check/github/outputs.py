@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Mapping
 
-from dativo_check.report.github_format import annotation
+from dativo_check.report.github_format import annotation, finding_annotation
 
 
 def write_outputs(path: str, values: Mapping[str, str]) -> None:
@@ -44,10 +44,7 @@ def capped_annotations(findings, limit: int = ANNOTATIONS_PER_LEVEL) -> str:
     lines, dropped = [], 0
     for level, items in by_level.items():
         kept = limit - 1 if overflow and level == "info" else limit
-        for finding in items[:kept]:
-            message = finding.message + (f"; {finding.hint}" if finding.hint else "")
-            lines.append(annotation(level, message, finding.file, finding.line, finding.column,
-                                    f"dativo-check {finding.rule}"))
+        lines.extend(finding_annotation(finding) for finding in items[:kept])
         dropped += max(0, len(items) - kept)
     if dropped:
         lines.append(annotation("info", f"+{dropped} more findings are in the step summary and the JSON report"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dativo_check.model import Level
+from dativo_check.model import Finding, Level
 from dativo_check.report import Report
 
 _COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -31,14 +31,18 @@ def annotation(level: str, message: str, file: str | None = None, line: int | No
     return f"::{head} {','.join(properties)}::{escape_data(message)}" if properties else f"::{head}::{escape_data(message)}"
 
 
+def finding_annotation(finding: Finding) -> str:
+    message = finding.message + (f"; {finding.hint}" if finding.hint else "")
+    return annotation(finding.level.value, message, finding.file, finding.line, finding.column,
+                      f"dativo-check {finding.rule}")
+
+
 def render(report: Report, color: bool = False) -> str:
     out = []
     for finding in report.all_findings:
         if finding.level is Level.INFO and report.diffs:
             continue  # compatible changes are in the step summary; annotations are for what needs action
-        message = finding.message + (f"; {finding.hint}" if finding.hint else "")
-        out.append(annotation(finding.level.value, message, finding.file, finding.line, finding.column,
-                              f"dativo-check {finding.rule}"))
+        out.append(finding_annotation(finding))
     summary = report.summary
     out.append(f"dativo-check: {summary['errors']} error(s), {summary['warnings']} warning(s) "
                f"in {len(report.files)} file(s)")
