@@ -8,12 +8,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Mapping, TypeVar
 
 from dativo_check.errors import ConfigError
 from dativo_check.model import Bump, Level
 
 CONFIG_FILES = (".dativo-check.yaml", ".dativo-check.yml")
+_Settings = TypeVar("_Settings")
 
 CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
 SENSITIVE = ("confidential", "restricted")
@@ -120,9 +121,6 @@ class Config:
     finops: FinopsSettings = FinopsSettings()
     context: ContextSettings = ContextSettings()
 
-    def level_for(self, rule_id: str, default: Level) -> Level:
-        return self.rule_levels.get(rule_id, default)
-
     @property
     def display_source(self) -> str:
         """The configuration file as findings name it."""
@@ -183,7 +181,7 @@ def _read(path: Path) -> tuple[Any, Any]:
         return section, lambda pointer: None
     from dativo_check.contract.loader import load_path
 
-    result = load_path(path)
+    result = load_path(path, noun="configuration")
     if result.document is None or any(f.level is Level.ERROR for f in result.findings):
         first = result.findings[0]
         raise ConfigError(f"{first.location}: {first.message}")
@@ -221,25 +219,12 @@ def _plain(value: Any) -> Any:
 def _build(data: Any, locate: Any, source: Path, root: Path) -> Config:
     _check_against_schema(data, locate, source)
     profile_data = data.get("profile", True)
-    if isinstance(profile_data, bool):
-        profile = ProfileSettings(enabled=profile_data)
-    else:
-        profile = ProfileSettings(
-            enabled=profile_data.get("enabled", True),
-            classifications=tuple(profile_data.get("classifications", CLASSIFICATIONS)),
-            sensitive=tuple(profile_data.get("sensitive", SENSITIVE)),
-            pii_patterns=tuple(profile_data.get("pii-patterns", PII_PATTERNS)),
-        )
-        unknown = [level for level in profile.sensitive if level not in profile.classifications]
-        if unknown:
-            raise ConfigError(f"{_where(source, locate, '/profile/sensitive')}: sensitive level {unknown[0]!r} "
-                              "is not among profile.classifications")
-    limits_data = data.get("limits", {})
-    limits = Limits(
-        max_file_size=limits_data.get("max-file-size", Limits.max_file_size),
-        max_depth=limits_data.get("max-depth", Limits.max_depth),
-        max_alias_nodes=limits_data.get("max-alias-nodes", Limits.max_alias_nodes),
-    )
+    profile = (ProfileSettings(enabled=profile_data) if isinstance(profile_data, bool)
+               else _section(ProfileSettings, profile_data))
+    unknown = [level for level in profile.sensitive if level not in profile.classifications]
+    if unknown:
+        raise ConfigError(f"{_where(source, locate, '/profile/sensitive')}: sensitive level {unknown[0]!r} "
+                          "is not among profile.classifications")
     levels, bumps = _rule_settings(data.get("rules", {}), locate, source)
     return Config(
         root=root,
@@ -250,38 +235,35 @@ def _build(data: Any, locate: Any, source: Path, root: Path) -> Config:
         profile=profile,
         rule_levels=MappingProxyType(levels),
         rule_bumps=MappingProxyType(bumps),
-        limits=limits,
+        limits=_section(Limits, data.get("limits", {})),
         compat=data.get("compat", "forward"),
-        dbt=_dbt_settings(data.get("dbt", {})),
-        context=ContextSettings(**{key.replace("-", "_"): value for key, value in data.get("context", {}).items()}),
-        finops=FinopsSettings(pricing=data.get("finops", {}).get("pricing"),
-                              history=data.get("finops", {}).get("history", ".finops"),
-                              thresholds=MappingProxyType(dict(data.get("finops", {}).get("thresholds", {}))),
-                              provider=data.get("finops", {}).get("provider", "Dativo"),
-                              anomalies=MappingProxyType(dict(data.get("finops", {}).get("anomalies", {})))),
-        lineage=LineageSettings(**{key.replace("-", "_"): value for key, value in data.get("lineage", {}).items()}),
-        allowlist=tuple(
-            AllowlistEntry(entry["id"], entry["reason"], entry["expires"], (locate(f"/allowlist/{index}") or (None,))[0])
-            for index, entry in enumerate(data.get("allowlist", ()))),
+        dbt=_section(DbtSettings, data.get("dbt", {})),
+        context=_section(ContextSettings, data.get("context", {})),
+        finops=_section(FinopsSettings, data.get("finops", {})),
+        lineage=_section(LineageSettings, data.get("lineage", {})),
+        allowlist=tuple(AllowlistEntry(entry["id"], entry["reason"], entry["expires"],
+                                       (locate(f"/allowlist/{index}") or (None,))[0])
+                        for index, entry in enumerate(data.get("allowlist", ()))),
     )
 
 
-def _dbt_settings(section: Mapping[str, Any]) -> DbtSettings:
-    defaults = DbtSettings()
-    return DbtSettings(
-        out=section.get("out", defaults.out),
-        source_name=section.get("source-name", defaults.source_name),
-        server=section.get("server"),
-        database=section.get("database", defaults.database),
-        schema=section.get("schema"),
-        models=section.get("models", defaults.models),
-        loaded_at_fields=MappingProxyType(dict(section.get("loaded-at-fields", {}))),
-        project_name=section.get("project-name", defaults.project_name),
-        profile=section.get("profile", defaults.profile),
-    )
+def _section(cls: type[_Settings], data: Mapping[str, Any]) -> _Settings:
+    """A settings dataclass from its configuration section: `kebab-case` keys name fields (the schema allows no
+    others), absent keys keep the defaults; lists become tuples and mappings read-only, as the settings are frozen."""
+    return cls(**{key.replace("-", "_"): _frozen(value) for key, value in data.items()})
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, dict):
+        return MappingProxyType(dict(value))
+    return value
 
 
 def _rule_settings(rules: Mapping[str, Any], locate: Any, source: Path) -> tuple[dict[str, Level], dict[str, Bump]]:
+    if not rules:
+        return {}, {}  # the catalogue imports every stage's rules: only a `rules:` section needs it
     from dativo_check import catalog
 
     known = catalog.rules_by_id()
@@ -312,8 +294,9 @@ def _check_against_schema(data: Any, locate: Any, source: Path) -> None:
     from dativo_check import resources, schema_errors
 
     validator = _config_validator()
-    found = schema_errors.problems(validator.iter_errors(data),
-                                   schema_errors.vocabulary_of(resources.load_json_schema("config.schema.json")))
+    schema = resources.load_json_schema("config.schema.json")
+    found = schema_errors.problems(validator.iter_errors(data), schema_errors.vocabulary_of(schema),
+                                   schema_errors.keys_hint("configuration", schema))
     if found:
         lines = []
         for problem in found:

@@ -27,8 +27,9 @@ def compatibility_table(rules: Sequence[RuleDoc], markdown: bool = True) -> str:
     rows = []
     for rule in changes:
         compat = rule.compatibility
-        rows.append((rule.id, compat.direction, compat.forward, compat.backward, compat.verdict("full"),
-                     compat.bump_under("forward"), compat.bump_under("backward")))
+        rows.append((rule.id, compat.direction.value, compat.forward.value, compat.backward.value,
+                     compat.verdict("full").value, compat.bump_under("forward").value,
+                     compat.bump_under("backward").value))
     if markdown:
         lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
         lines += [f"| [`{row[0]}`](#{row[0]}) | " + " | ".join(row[1:]) + " |" for row in rows]
@@ -56,8 +57,9 @@ def rule_markdown(rule: RuleDoc) -> str:
     fatal = " It stops the file from being checked further, so its level cannot be lowered." if rule.fatal else ""
     compat = rule.compatibility
     if compat is not None:
-        fatal += (f" Direction: {compat.direction}; forward: {compat.forward}; backward: {compat.backward}; "
-                  f"bump: {compat.bump_under('forward')} under forward, {compat.bump_under('backward')} under "
+        fatal += (f" Direction: {compat.direction.value}; forward: {compat.forward.value}; backward: "
+                  f"{compat.backward.value}; bump: {compat.bump_under('forward').value} under forward, "
+                  f"{compat.bump_under('backward').value} under "
                   "backward. The level follows the verdict under the active mode (breaks: error, may break: "
                   "warning, safe: info).")
     return (

@@ -7,7 +7,19 @@ import textwrap
 from dataclasses import dataclass
 from types import ModuleType
 
-from dativo_check.model import Finding, Level
+from dativo_check.model import Bump, Direction, Finding, Level, Verdict, mode_verdict
+
+# The level a change gets from its verdict, unless configured otherwise.
+_VERDICT_LEVELS = {Verdict.BREAKS: Level.ERROR, Verdict.MAY_BREAK: Level.WARNING, Verdict.SAFE: Level.INFO}
+
+
+def verdict_level(verdict: Verdict) -> Level:
+    return _VERDICT_LEVELS[verdict]
+
+
+def verdict_bump(verdict: Verdict, bump: Bump) -> Bump:
+    """A change that breaks the promise of the active mode needs a major bump; any other needs the rule's bump."""
+    return Bump.MAJOR if verdict is Verdict.BREAKS else bump
 
 
 @dataclass(frozen=True)
@@ -15,23 +27,22 @@ class Compatibility:
     """What a change rule's change does to the contract: direction, forward and backward verdicts, and the bump it
     needs when it breaks nothing under the active mode (a breaking change needs a major bump)."""
 
-    direction: str
-    forward: str
-    backward: str
-    bump: str
+    direction: Direction
+    forward: Verdict
+    backward: Verdict
+    bump: Bump
 
-    def verdict(self, mode: str) -> str:
-        from dativo_check.model import Verdict, mode_verdict
+    def verdict(self, mode: str) -> Verdict:
+        return mode_verdict(mode, self.forward, self.backward)
 
-        return mode_verdict(mode, Verdict(self.forward), Verdict(self.backward)).value
-
-    def bump_under(self, mode: str) -> str:
-        return "major" if self.verdict(mode) == "breaks" else self.bump
+    def bump_under(self, mode: str) -> Bump:
+        return verdict_bump(self.verdict(mode), self.bump)
 
     def to_dict(self) -> dict:
-        return {"direction": self.direction, "forward": self.forward, "backward": self.backward,
-                "full": self.verdict("full"), "bump": self.bump, "bump_forward": self.bump_under("forward"),
-                "bump_backward": self.bump_under("backward")}
+        return {"direction": self.direction.value, "forward": self.forward.value, "backward": self.backward.value,
+                "full": self.verdict("full").value, "bump": self.bump.value,
+                "bump_forward": self.bump_under("forward").value,
+                "bump_backward": self.bump_under("backward").value}
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,9 @@ from typing import Any, Iterable, Iterator
 
 from dativo_check.pointer import join_pointer
 
+# Where an unknown top-level key of a contract belongs; other files pass their own hint (or none).
+CONTRACT_HINT = "tool-specific metadata belongs in customProperties"
+
 _TYPE_NAMES = {
     "object": "a mapping", "array": "a list", "string": "a string", "number": "a number",
     "integer": "an integer", "boolean": "true or false", "null": "null",
@@ -28,17 +31,26 @@ class SchemaProblem:
     hint: str | None = None
 
 
-def problems(errors: Iterable[Any], vocabulary: frozenset[str] = frozenset()) -> list[SchemaProblem]:
-    """All problems of a validation run, deduplicated, in document order of their pointers."""
+def problems(errors: Iterable[Any], vocabulary: frozenset[str] = frozenset(),
+             root_hint: str | None = CONTRACT_HINT) -> list[SchemaProblem]:
+    """All problems of a validation run, deduplicated, in document order of their pointers.
+
+    `root_hint` is the hint for an unknown top-level key that resembles no known one.
+    """
     seen: dict[tuple[str, str], SchemaProblem] = {}
     for error in errors:
-        for problem in _explain(error, vocabulary):
+        for problem in _explain(error, vocabulary, root_hint):
             seen.setdefault((problem.pointer, problem.message), problem)
     found = list(seen.values())
     # An invalid child makes its key "unevaluated" for the parent too; the child's own problem is the real one.
     inner = [problem.pointer for problem in found]
     return [problem for problem in found if not (problem.at_key and problem.message.startswith("unknown key")
                                                  and any(other.startswith(problem.pointer + "/") for other in inner))]
+
+
+def keys_hint(noun: str, schema: Any) -> str:
+    """The root hint of a file whose schema lists every top-level key it may have."""
+    return f"a {noun} has only the keys {', '.join(schema['properties'])}"
 
 
 def vocabulary_of(schema: Any) -> frozenset[str]:
@@ -90,7 +102,7 @@ def _subject(path: list[Any]) -> str:
     return str(last)
 
 
-def _explain(error: Any, vocabulary: frozenset[str]) -> Iterator[SchemaProblem]:
+def _explain(error: Any, vocabulary: frozenset[str], root_hint: str | None) -> Iterator[SchemaProblem]:
     path = list(error.instance_path)
     pointer = join_pointer(*path)
     kind = error.kind
@@ -102,7 +114,7 @@ def _explain(error: Any, vocabulary: frozenset[str]) -> Iterator[SchemaProblem]:
                                      + (f" in {subject}" if path else ""))
     elif name in ("AdditionalProperties", "UnevaluatedProperties"):
         for key in kind.unexpected:
-            yield _unknown_key(path, str(key), vocabulary)
+            yield _unknown_key(path, str(key), vocabulary, root_hint)
     elif name == "Type":
         wanted = " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in kind.types)
         yield SchemaProblem(pointer, f"{subject} must be {wanted}, not {_kind_of(value)}"
@@ -134,7 +146,7 @@ def _explain(error: Any, vocabulary: frozenset[str]) -> Iterator[SchemaProblem]:
     elif name == "FalseSchema":
         yield SchemaProblem(pointer, f"{subject} is not allowed here", at_key=True)
     elif name in ("AnyOf", "OneOfNotValid"):
-        yield from _alternatives(error, path, vocabulary)
+        yield from _alternatives(error, path, vocabulary, root_hint)
     elif name == "OneOfMultipleValid":
         yield SchemaProblem(pointer, f"{subject} matches more than one of the alternatives where exactly one is "
                                      "allowed; keep only one of the conflicting keys")
@@ -142,21 +154,22 @@ def _explain(error: Any, vocabulary: frozenset[str]) -> Iterator[SchemaProblem]:
         yield SchemaProblem(pointer, f"{subject}: {_trim(error.message)}")
 
 
-def _unknown_key(path: list[Any], key: str, vocabulary: frozenset[str]) -> SchemaProblem:
+def _unknown_key(path: list[Any], key: str, vocabulary: frozenset[str], root_hint: str | None) -> SchemaProblem:
     close = difflib.get_close_matches(key, sorted(vocabulary - {key}), n=1, cutoff=0.75)
     if key in vocabulary:
         hint = f"{show(key)} is a key of another part of the schema, not of this one"
     elif close:
         hint = f"did you mean {show(close[0])}?"
     elif not path:
-        hint = "tool-specific metadata belongs in customProperties"
+        hint = root_hint
     else:
         hint = None
     where = f" in {_subject(path)}" if path else ""
     return SchemaProblem(join_pointer(*path, key), f"unknown key {show(key)}{where}", at_key=True, hint=hint)
 
 
-def _alternatives(error: Any, path: list[Any], vocabulary: frozenset[str]) -> Iterator[SchemaProblem]:
+def _alternatives(error: Any, path: list[Any], vocabulary: frozenset[str],
+                  root_hint: str | None) -> Iterator[SchemaProblem]:
     """For anyOf/oneOf, explain the alternative that came closest instead of "not valid under any"."""
     branches = [list(branch) for branch in (error.kind.context or [])]
     subject = _subject(path)
@@ -172,7 +185,7 @@ def _alternatives(error: Any, path: list[Any], vocabulary: frozenset[str]) -> It
         return
     best = min(shaped, key=lambda b: (len(b), -max(len(list(e.instance_path)) for e in b)))
     for inner in best:
-        yield from _explain(inner, vocabulary)
+        yield from _explain(inner, vocabulary, root_hint)
 
 
 def _is_shape_mismatch(branch: list[Any], path: list[Any]) -> bool:

@@ -53,18 +53,35 @@ def physical_family(physical_type: str) -> tuple[str | None, str]:
     return _BASE_TO_FAMILY.get(base), base
 
 
-def decimal_scale(physical_type: str) -> int | None:
+def canonical(physical_type: str) -> str:
+    """A physical type written one way: `varchar (36)` and `VARCHAR(36)` are the same type."""
+    return re.sub(r"\s+", " ", physical_type.strip().upper()).replace(" (", "(").replace(", ", ",")
+
+
+def type_arguments(physical_type: str) -> list[int]:
+    """The numeric arguments of a type: `DECIMAL(10, 2)` -> [10, 2]; `VARCHAR(MAX)` and `TEXT` -> []."""
     match = _PARAMETERS.search(physical_type)
     if not match:
+        return []
+    return [int(part) for part in match.group("args").split(",") if part.strip().isdigit()]
+
+
+def decimal_scale(physical_type: str) -> int | None:
+    """The scale of a decimal type; None when the type has no arguments at all."""
+    if not _PARAMETERS.search(physical_type):
         return None
-    parts = [part.strip() for part in match.group("args").split(",")]
-    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+    arguments = type_arguments(physical_type)
+    return arguments[1] if len(arguments) > 1 else 0
 
 
+# Bytes per value of the fixed-width numeric types, by base name: `INT2`, `INT4` and `INT8` count bytes (PostgreSQL),
+# `INT16`, `INT32` and `INT64` bits.
+INTEGER_BYTES = {"TINYINT": 1, "BYTEINT": 1, "SMALLINT": 2, "INT2": 2, "SHORT": 2, "INT16": 2, "MEDIUMINT": 3,
+                 "INT": 4, "INTEGER": 4, "INT4": 4, "INT32": 4, "BIGINT": 8, "INT8": 8, "INT64": 8, "LONG": 8,
+                 "HUGEINT": 16}
+FLOAT_BYTES = {"REAL": 4, "FLOAT4": 4, "FLOAT": 8, "FLOAT8": 8, "DOUBLE": 8, "DOUBLE PRECISION": 8, "FLOAT64": 8}
 _FIXED_BYTES = {"integer": 8, "decimal": 16, "float": 8, "date": 4, "timestamp": 8, "time": 8, "boolean": 1,
                 "object": 256, "array": 128, "any": 256}
-_INTEGER_BYTES = {"TINYINT": 1, "BYTEINT": 1, "SMALLINT": 2, "INT2": 2, "SHORT": 2, "INT": 4, "INTEGER": 4,
-                  "INT4": 4, "INT32": 4, "MEDIUMINT": 3}
 _LOGICAL_BYTES = {"string": 32, "integer": 8, "number": 8, "boolean": 1, "date": 8, "timestamp": 8, "time": 8,
                   "object": 256, "array": 128}
 
@@ -75,12 +92,12 @@ def estimated_bytes(physical_type: str | None, logical_type: str | None) -> int:
     if physical_type:
         family, base = physical_family(physical_type)
         if family == "string":
-            match = _PARAMETERS.search(physical_type)
-            length = int(match.group("args").split(",")[0]) if match and match.group("args").split(",")[0].strip(
-            ).isdigit() else 64
+            length = (type_arguments(physical_type) or [64])[0]
             return max(1, min(length, 1024) // 2)
         if family == "integer":
-            return _INTEGER_BYTES.get(base, 8)
+            return INTEGER_BYTES.get(base, _FIXED_BYTES[family])
+        if family == "float":
+            return FLOAT_BYTES.get(base, _FIXED_BYTES[family])
         if family in _FIXED_BYTES:
             return _FIXED_BYTES[family]
     return _LOGICAL_BYTES.get(logical_type or "", 32)

@@ -136,3 +136,19 @@ def test_unreadable_file_is_a_finding(tmp_path):
     folder = tmp_path / "a-folder.yaml"
     folder.mkdir()
     assert rules_of(load_path(folder, "a-folder.yaml")) == ["file-unreadable"]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("", "the policy file is empty: expected a mapping with version and rules"),
+    ("- a\n", "the document root is not a mapping: a policy is a mapping of keys, not a list"),
+    ("a: 1\n---\nb: 2\n", "put one policy per file"),
+    ("a: !custom 1\n", "a policy is plain YAML data"),
+])
+def test_messages_name_the_kind_of_file(text, words):
+    (finding,) = load_text(text, "p.yaml", noun="policy", keys=("version", "rules")).findings
+    assert words in finding.message and "contract" not in finding.message
+
+
+def test_a_contract_is_the_default_kind_of_file():
+    assert load_text("", "c.yaml").findings[0].message == "the contract file is empty: expected a mapping"
+    assert "put one contract per file" in load_bytes(b"a: 1\n---\nb: 2\n", "c.yaml").findings[0].message

@@ -378,3 +378,19 @@ def test_hostile_values_give_notes_never_exceptions(hostile):
     assert migration is not None
     assert load_text(render(migration.contract), "out.yaml").document.data == migration.contract
     assert all(note.line for note in migration.notes)
+
+
+@pytest.mark.parametrize(("written", "expected", "kept"), [
+    ('"1.0"', "1.0.0", False), ("v1.2", "1.2.0", False), ('"2"', "2.0.0", False), ("1.2.3-rc.1", "1.2.3-rc.1", False),
+    ("release-7", "release-7", True),
+])
+def test_legacy_versions_become_what_version_semver_suggests(written, expected, kept):
+    migration = migrate_text(f"""
+        asset:
+          name: orders
+          version: {written}
+          schema: [{{name: id, type: integer}}]
+          governance: {{owner: a@x.com}}
+    """)
+    assert migration.contract["version"] == expected
+    assert any("release-7" in note.message for note in notes_of(migration, "migrate-unmapped")) is kept

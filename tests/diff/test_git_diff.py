@@ -319,3 +319,9 @@ def test_every_output_format_carries_breaking_changes_at_their_line(repo, cli):
     assert "<failure" in junit and "property-removed" in junit
     text = cli("diff", "--base", "HEAD", cwd=repo).out
     assert "BREAKING" in text and "next version 2.0.0" in text
+
+
+def test_a_missing_base_says_it_is_missing_before_why_fetching_failed(repo, cli):
+    run = cli("ci", "--base", "no-such-branch", cwd=repo)
+    assert run.code == 2
+    assert "git ref 'no-such-branch'" in run.err and "fetching it did not help" in run.err

@@ -77,19 +77,30 @@ def looks_like_contract(raw: bytes) -> bool:
     return _KIND.search(raw) is not None
 
 
+def candidate(relative: str, config: Config) -> bool:
+    """Whether a repository file may be a contract, by its path alone: a YAML file outside skipped folders and
+    not excluded by the configuration (its content decides the rest)."""
+    if not relative.endswith(YAML_SUFFIXES) or any(part in SKIPPED_FOLDERS for part in relative.split("/")[:-1]):
+        return False
+    return not (config.exclude and matches_any(relative, config.exclude))
+
+
+def is_contract(relative: str, raw: bytes, config: Config) -> bool:
+    """Whether a candidate file is a contract: it says so at its root, or the configured globs name it."""
+    return looks_like_contract(raw) or bool(config.paths and matches_any(relative, config.paths))
+
+
 def scan(config: Config) -> Iterator[tuple[str, bytes]]:
     """The contract files of the repository with their contents, each file read once."""
     for relative in repository_files(config.root):
-        if not relative.endswith(YAML_SUFFIXES) or any(part in SKIPPED_FOLDERS for part in relative.split("/")[:-1]):
-            continue
-        if config.exclude and matches_any(relative, config.exclude):
+        if not candidate(relative, config):
             continue
         try:
             with open(config.root / relative, "rb") as handle:
                 raw = handle.read(config.limits.max_file_size)
         except OSError:
             continue
-        if looks_like_contract(raw) or (config.paths and matches_any(relative, config.paths)):
+        if is_contract(relative, raw, config):
             yield relative, raw
 
 

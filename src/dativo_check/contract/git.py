@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -41,7 +42,13 @@ def toplevel(start: Path) -> Path:
 
 def _prefix(root: Path) -> str:
     """The configuration root relative to the top of the work tree, as git writes paths (`sub/dir/` or "")."""
-    relative = root.resolve().relative_to(toplevel(root).resolve()).as_posix()
+    return _prefix_of(root.resolve())
+
+
+@lru_cache(maxsize=64)
+def _prefix_of(root: Path) -> str:
+    # a run lists trees and file histories many times under one root: ask git where its top is only once
+    relative = root.relative_to(toplevel(root).resolve()).as_posix()
     return "" if relative == "." else relative + "/"
 
 

@@ -3,6 +3,10 @@
 Scalars resolve by the YAML 1.2 core schema (the schema JavaScript tooling such as the standard's own validator
 uses), so `yes`, `no`, `on` and `NO` stay strings, and dates and timestamps stay strings exactly as written.
 Merge keys (`<<`) are honoured. Every problem becomes a `Finding`; nothing here raises on bad input.
+
+The same loader reads contracts, policies, policy tests and the configuration, so messages about a file that holds
+no usable mapping name what it should hold (`noun`: "put one policy per file") and, for an empty file, the keys it
+needs (`keys`).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import math
 import os
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 from dativo_check.config import Limits
 from dativo_check.contract import problems
@@ -115,21 +119,24 @@ class LoadResult:
         return self.document is not None
 
 
-def load_path(path: str | os.PathLike, display: str | None = None, limits: Limits = Limits()) -> LoadResult:
+def load_path(path: str | os.PathLike, display: str | None = None, limits: Limits = Limits(), noun: str = "contract",
+              keys: Sequence[str] = ()) -> LoadResult:
     """Read and load one file; size, encoding and YAML problems come back as findings."""
     file = display if display is not None else os.fspath(path)
     try:
         size = os.path.getsize(path)
         if size > limits.max_file_size:
-            return _fail(problems.TOO_LARGE, file, f"file is {size:,} bytes, over the limit of {limits.max_file_size:,}")
+            return _fail(problems.TOO_LARGE, file,
+                         f"file is {size:,} bytes, over the limit of {limits.max_file_size:,}")
         with open(path, "rb") as handle:
             raw = handle.read(limits.max_file_size + 1)
     except OSError as error:
         return _fail(problems.UNREADABLE, file, f"cannot read file: {error.strerror or error}")
-    return load_bytes(raw, file, limits)
+    return load_bytes(raw, file, limits, noun, keys)
 
 
-def load_bytes(raw: bytes, file: str, limits: Limits = Limits()) -> LoadResult:
+def load_bytes(raw: bytes, file: str, limits: Limits = Limits(), noun: str = "contract",
+               keys: Sequence[str] = ()) -> LoadResult:
     if len(raw) > limits.max_file_size:
         return _fail(problems.TOO_LARGE, file, f"file is over the limit of {limits.max_file_size:,} bytes")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -142,10 +149,11 @@ def load_bytes(raw: bytes, file: str, limits: Limits = Limits()) -> LoadResult:
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         return _fail(problems.ENCODING, file, f"file is not valid UTF-8 (byte 0x{raw[error.start]:02x})", line)
-    return load_text(text, file, limits)
+    return load_text(text, file, limits, noun, keys)
 
 
-def load_text(text: str, file: str, limits: Limits = Limits()) -> LoadResult:
+def load_text(text: str, file: str, limits: Limits = Limits(), noun: str = "contract",
+              keys: Sequence[str] = ()) -> LoadResult:
     import yaml
 
     composer = _composer_class()(text)
@@ -155,7 +163,7 @@ def load_text(text: str, file: str, limits: Limits = Limits()) -> LoadResult:
             extra = composer.get_node()
             line = extra.start_mark.line + 1 if extra is not None else 1
             return _fail(problems.MULTIPLE_DOCUMENTS, file,
-                         "file holds several YAML documents; put one contract per file", line)
+                         f"file holds several YAML documents; put one {noun} per file", line)
     except yaml.MarkedYAMLError as error:
         return _fail(problems.SYNTAX, file, _syntax_message(error), *_error_position(error))
     except yaml.reader.ReaderError as error:
@@ -169,8 +177,8 @@ def load_text(text: str, file: str, limits: Limits = Limits()) -> LoadResult:
     finally:
         composer.dispose()
     if root is None or (root.tag == _NULL and isinstance(root, yaml.ScalarNode)):
-        return _fail(problems.EMPTY, file, "file is empty: expected a contract mapping")
-    builder = _Builder(file, limits, anchors=_ANCHOR.search(text) is not None)
+        return _fail(problems.EMPTY, file, f"the {noun} file is empty: expected a mapping" + _with_keys(keys))
+    builder = _Builder(file, limits, noun, anchors=_ANCHOR.search(text) is not None)
     data = builder.build(root)
     if builder.fatal:
         return LoadResult(None, tuple(builder.findings))
@@ -178,9 +186,17 @@ def load_text(text: str, file: str, limits: Limits = Limits()) -> LoadResult:
         kind = "a list" if isinstance(data, list) else f"a single value ({_describe_scalar(data)})"
         line, column = _mark(root)
         return LoadResult(None, tuple(builder.findings) + (
-            problems.ROOT_TYPE.finding(file, f"the document root is {kind}; a contract is a mapping of keys",
-                                       line, column),))
+            problems.ROOT_TYPE.finding(file, f"the document root is not a mapping: a {noun} is a mapping of keys, "
+                                             f"not {kind}", line, column),))
     return LoadResult(Document(file, data, text), tuple(builder.findings))
+
+
+def _with_keys(keys: Sequence[str]) -> str:
+    """The end of the "file is empty" message: " with a, b and c", or nothing without keys."""
+    if not keys:
+        return ""
+    *rest, last = keys
+    return f" with {', '.join(rest)} and {last}" if rest else f" with {last}"
 
 
 def _fail(rule: problems.Problem, file: str, message: str, line: int | None = 1,
@@ -300,11 +316,12 @@ class _Builder:
     others take a path without it.
     """
 
-    def __init__(self, file: str, limits: Limits, anchors: bool = True) -> None:
+    def __init__(self, file: str, limits: Limits, noun: str, anchors: bool = True) -> None:
         import yaml
 
         self.file = file
         self.limits = limits
+        self.noun = noun
         self.findings: list[Finding] = []
         self.fatal = False
         self._anchors = anchors
@@ -364,7 +381,7 @@ class _Builder:
     def _check_tag(self, node: Any) -> None:
         tag = node.tag or ""
         if tag not in _KNOWN_TAGS and not tag.startswith("tag:yaml.org,2002:") or "python" in tag:
-            self._report(problems.UNSUPPORTED_TAG, f"tag {tag!r} is not allowed; contracts use plain YAML data",
+            self._report(problems.UNSUPPORTED_TAG, f"tag {tag!r} is not allowed; a {self.noun} is plain YAML data",
                          node)
 
     def _mapping(self, node: Any, depth: int) -> dict[str, Any]:
@@ -406,8 +423,8 @@ class _Builder:
         if isinstance(value, str):
             return value
         text = node.value
-        self._report(problems.KEY_TYPE, f"key {text!r} is read as {type(value).__name__ if value is not None else 'null'}"
-                                        f", not a string; quote it: \"{text}\"", node)
+        kind = type(value).__name__ if value is not None else "null"
+        self._report(problems.KEY_TYPE, f"key {text!r} is read as {kind}, not a string; quote it: \"{text}\"", node)
         return text
 
     def _scalar(self, node: Any) -> Any:

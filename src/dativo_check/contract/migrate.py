@@ -22,6 +22,7 @@ from dativo_check.contract.model import custom_properties
 from dativo_check.model import Finding
 from dativo_check.pointer import join_pointer, split_pointer
 from dativo_check.ruledoc import RuleDoc, from_text
+from dativo_check.validate.rules.version_semver import SEMVER, suggestion
 
 API_VERSION = "v3.0.2"
 
@@ -255,9 +256,6 @@ _EXPECTATIONS = {
 }
 _EXPECTATION_KEYS = ("type", "column", "name", "dimension", "severity", "description", "values", "to", "field")
 
-_SHORT_VERSION = re.compile(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$")
-_SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
-
 
 @dataclass(frozen=True)
 class LegacyAsset:
@@ -448,12 +446,12 @@ def _version(asset: LegacyAsset, document: Document, notes: _Notes) -> str:
         notes.add(INCOMPLETE, asset.root, "the legacy file has no version; the contract starts at 1.0.0")
         return "1.0.0"
     written = found.value if isinstance(found.value, str) else document.source_text(found.pointer) or str(found.value)
-    short = _SHORT_VERSION.match(written.strip())
-    if short:
-        return ".".join(part or "0" for part in short.groups())
-    if not _SEMVER.match(written):
+    if SEMVER.match(written):
+        return written
+    fixed = suggestion(written)
+    if fixed is None:
         notes.add(UNMAPPED, found.pointer, f"version {written!r} is not MAJOR.MINOR.PATCH; kept as written")
-    return written
+    return fixed or written
 
 
 def _description(asset: LegacyAsset, notes: _Notes) -> dict:

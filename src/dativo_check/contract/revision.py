@@ -7,7 +7,7 @@ from typing import Callable, Mapping, Sequence
 
 from dativo_check.config import Config
 from dativo_check.contract import git, layout
-from dativo_check.contract.discover import YAML_SUFFIXES, SKIPPED_FOLDERS, looks_like_contract, matches_any
+from dativo_check.contract.discover import candidate, is_contract
 from dativo_check.contract.loader import load_bytes
 from dativo_check.contract.model import Contract
 from dativo_check.model import Finding
@@ -23,12 +23,6 @@ class Revision:
     findings: tuple[Finding, ...]
 
 
-def _wanted(relative: str, config: Config) -> bool:
-    if not relative.endswith(YAML_SUFFIXES) or any(part in SKIPPED_FOLDERS for part in relative.split("/")[:-1]):
-        return False
-    return not (config.exclude and matches_any(relative, config.exclude))
-
-
 def from_git(config: Config, commit: str, keep: Callable[[str, bytes], bool] | None = None,
              same: Mapping[str, Contract] | None = None) -> Revision:
     """Every contract in a commit, read with one `git ls-tree` and one `git cat-file --batch`.
@@ -37,7 +31,7 @@ def from_git(config: Config, commit: str, keep: Callable[[str, bytes], bool] | N
     `same` holds contracts already loaded from files known to be identical in the commit: they are reused, not read.
     """
     same = same or {}
-    files = {path: oid for path, oid in git.tree(config.root, commit).items() if _wanted(path, config)}
+    files = {path: oid for path, oid in git.tree(config.root, commit).items() if candidate(path, config)}
     blobs = git.read_objects(config.root, [oid for path, oid in files.items() if path not in same])
     contracts, findings = [], []
     for path, oid in sorted(files.items()):
@@ -45,7 +39,7 @@ def from_git(config: Config, commit: str, keep: Callable[[str, bytes], bool] | N
             contracts.append(same[path])
             continue
         raw = blobs.get(oid)
-        if raw is None or not (looks_like_contract(raw) or (config.paths and matches_any(path, config.paths))):
+        if raw is None or not is_contract(path, raw, config):
             continue
         if keep is not None and not keep(path, raw):
             continue

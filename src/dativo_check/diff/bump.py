@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from dativo_check.config import Config
 from dativo_check.contract import git, layout
@@ -81,29 +81,55 @@ def needs_bump(diff: ContractDiff) -> bool:
 
 
 def plan(run: DiffRun, config: Config) -> list[BumpAction]:
-    return [_action(diff, run, config) for diff in run.diffs if needs_bump(diff)]
+    diffs = [diff for diff in run.diffs if needs_bump(diff)]
+    restored = [diff.file for diff in diffs if _released(diff) and _target(diff) is not None]
+    released = _base_texts(config, run.base_sha, restored)
+    return [_action(diff, config, released) for diff in diffs]
 
 
-def _action(diff: ContractDiff, run: DiffRun, config: Config) -> BumpAction:
-    assert diff.file is not None and diff.next_version is not None
-    version = diff.head_version if diff.version_ok and diff.head_version else diff.next_version
+def _version(diff: ContractDiff) -> str:
+    assert diff.next_version is not None
+    return diff.head_version if diff.version_ok and diff.head_version else diff.next_version
+
+
+def _target(diff: ContractDiff) -> str | None:
+    """The `vMAJOR.MINOR` folder the contract moves to, or None when its version stays within its folder."""
+    assert diff.file is not None
+    placed, new = layout.parse(diff.file), parse(_version(diff))
+    if placed is None or new is None or (placed.major, placed.minor) == (new.major, new.minor):
+        return None
+    return placed.with_version(new.major, new.minor)
+
+
+def _released(diff: ContractDiff) -> bool:
+    """Edited in place: the file was released at the base, so moving the change out must restore it."""
+    return diff.base_file == diff.file
+
+
+def _base_texts(config: Config, base_sha: str | None, files: Sequence[str]) -> dict[str, bytes]:
+    """The base revision's content of each file, from one `git ls-tree` and one `git cat-file` for all of them."""
+    if base_sha is None or not files:
+        return {}
+    tree = git.tree(config.root, base_sha)
+    oids = {file: tree[file] for file in files if file in tree}
+    blobs = git.read_objects(config.root, oids.values())
+    return {file: blobs[oid] for file, oid in oids.items() if oid in blobs}
+
+
+def _action(diff: ContractDiff, config: Config, released: Mapping[str, bytes]) -> BumpAction:
+    assert diff.file is not None
+    version = _version(diff)
     text = (config.root / diff.file).read_bytes().decode("utf-8")
     updated = text if version == diff.head_version else set_version(text, version)
-    placed = layout.parse(diff.file)
-    new = parse(version)
-    if placed is None or new is None or (placed.major, placed.minor) == (new.major, new.minor):
+    target = _target(diff)
+    if target is None:
         return BumpAction(diff.id, diff.file, diff.file, diff.head_version, version, updated)
-    target = placed.with_version(new.major, new.minor)
     if (config.root / target).exists():
         raise UsageError(f"{diff.id}: {target} already exists; bump it by hand")
-    released = diff.base_file == diff.file
-    restore_text = None
-    if released and run.base_sha:
-        oid = git.tree(config.root, run.base_sha).get(diff.file)
-        restore_text = git.read_objects(config.root, [oid]).get(oid) if oid else None
+    in_place = _released(diff)
     return BumpAction(diff.id, diff.file, target, diff.head_version, version, updated,
-                      restore=diff.file if released else None, restore_text=restore_text,
-                      remove=None if released else diff.file)
+                      restore=diff.file if in_place else None, restore_text=released.get(diff.file),
+                      remove=None if in_place else diff.file)
 
 
 def apply(actions: Sequence[BumpAction], config: Config) -> None:

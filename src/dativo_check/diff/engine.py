@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from dativo_check.contract.model import Contract
 from dativo_check.diff import gate, walk
 from dativo_check.diff.rules import ChangeRule, Delta, all_rules
-from dativo_check.model import Bump, Change, Finding, Level, Verdict, apply_levels, mode_verdict
+from dativo_check.model import (
+    Bump,
+    Change,
+    Finding,
+    Level,
+    Verdict,
+    apply_levels,
+    mode_verdict,
+)
+from dativo_check.ruledoc import verdict_bump, verdict_level
 
 ADDED, DELETED, CHANGED, UNCHANGED = "added", "deleted", "changed", "unchanged"
 
@@ -96,31 +105,30 @@ def rules_by_kind() -> dict[str, tuple[ChangeRule, ...]]:
 
 def _change(rule: ChangeRule, delta: Delta, pair: walk.Pair, base: Contract, head: Contract,
             options: DiffOptions) -> Change:
-    forward = delta.forward or rule.forward
-    backward = delta.backward or rule.backward
+    compatibility = rule.compatibility
+    forward = delta.forward or compatibility.forward
+    backward = delta.backward or compatibility.backward
     verdict = mode_verdict(options.mode, forward, backward)
     setting = options.rules.get(rule.id, RuleSetting())
-    bump = setting.bump or (Bump.MAJOR if verdict is Verdict.BREAKS else rule.bump)
-    level = setting.level or _level(verdict)
+    bump = setting.bump or verdict_bump(verdict, compatibility.bump)
+    level = setting.level or verdict_level(verdict)
     source = head if pair.head is not None else base
     line, _ = source.locate(delta.pointer)
     side = pair.head or pair.base
     inner = delta.pointer[len(side.pointer):] if delta.pointer.startswith(side.pointer) else delta.pointer
     where = f"{pair.kind}:{pair.parent}.{pair.label}:{inner}"
     return Change(rule.id, head.id or base.id or "?", delta.pointer, delta.old, delta.new,
-                  delta.direction or rule.direction, forward, backward, verdict, bump, level, delta.message,
+                  delta.direction or compatibility.direction, forward, backward, verdict, bump, level, delta.message,
                   delta.hint, source.file, line, change_id(rule.id, head.id or "?", where), element=pair.element)
 
 
-def _level(verdict: Verdict) -> Level:
-    return {Verdict.BREAKS: Level.ERROR, Verdict.MAY_BREAK: Level.WARNING, Verdict.SAFE: Level.INFO}[verdict]
-
-
 def compare(base: Contract | None, head: Contract | None, options: DiffOptions = DiffOptions(),
-            accepted: Mapping[str, str] | None = None, earlier: Sequence[Contract] = ()) -> ContractDiff:
+            accepted: Mapping[str, str] | None = None,
+            earlier: Callable[[], Sequence[Contract]] | None = None) -> ContractDiff:
     """The diff of one contract: added, deleted, changed or unchanged, with its version gate.
 
-    `earlier` versions (transitive modes) add the changes that break compatibility with any of them.
+    `earlier` gives the earlier versions (transitive modes) whose breaking changes are added too. It is called only
+    for a contract that changed, because finding those versions reads git history.
     """
     from dativo_check.diff.normal import content_hash
 
@@ -137,10 +145,11 @@ def compare(base: Contract | None, head: Contract | None, options: DiffOptions =
         return ContractDiff(head.id or "?", UNCHANGED, head.file, base.file, base.version, head.version, (),
                             Bump.NONE, Bump.NONE, head.version, True, (), base_hash, head_hash, base, head)
     changes = [_accept(change, accepted) for change in detect(base, head, options)]
-    changes += _transitive(changes, earlier, head, options, accepted)
+    if earlier is not None:
+        changes += _transitive(changes, earlier(), head, options, accepted)
     required = Bump.largest(change.bump for change in changes if change.accepted is None)
     result = gate.check(base, head, required, changes)
-    changes = [_covered(change, result.actual_bump, base, gate.is_draft(head)) for change in changes]
+    changes = [_covered(change, result.actual_bump, base, head) for change in changes]
     status = CHANGED if changes or result.actual_bump not in (None, Bump.NONE) else UNCHANGED
     levels = {rule_id: setting.level for rule_id, setting in options.rules.items() if setting.level is not None}
     findings = apply_levels(result.findings, levels)
@@ -174,16 +183,15 @@ def _transitive(changes: list[Change], earlier: Sequence[Contract], head: Contra
     return extra
 
 
-def _covered(change: Change, actual: Bump | None, base: Contract, draft: bool) -> Change:
+def _covered(change: Change, actual: Bump | None, base: Contract, head: Contract) -> Change:
     """A change the declared version already carries is accepted (info); drafts never fail the gate."""
     import dataclasses
 
     old = gate.parse(base.version)
     if actual is not None and old is not None and actual.rank >= gate.effective(change.bump, old).rank:
         return dataclasses.replace(change, covered=True, level=Level.INFO)
-    if draft and change.level is Level.ERROR:
-        return dataclasses.replace(change, level=Level.WARNING)
-    return change
+    level = gate.softened(change.level, head)
+    return change if level is change.level else dataclasses.replace(change, level=level)
 
 
 def _deleted(base: Contract, options: DiffOptions, accepted: Mapping[str, str]) -> ContractDiff:

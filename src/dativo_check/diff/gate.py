@@ -221,11 +221,11 @@ def check(base: Contract, head: Contract, required: Bump, changes: Sequence[Chan
     if old is None:
         report(INVALID, f"base version {_written(base)} is not a semantic version; the version gate is skipped",
                level=Level.WARNING)
-        return GateResult(None, None, True, _soften(findings, head))
+        return GateResult(None, None, True, soften(findings, head))
     suggested = next_version(old, required)
     if new is None:
         report(INVALID, f"version {_written(head)} is not a semantic version", hint=f"write {suggested}")
-        return GateResult(None, suggested, False, _soften(findings, head))
+        return GateResult(None, suggested, False, soften(findings, head))
     actual = bump_between(old, new)
     needed = effective(required, old)
     forcing = [change for change in changes if change.bump is required and change.accepted is None]
@@ -244,7 +244,7 @@ def check(base: Contract, head: Contract, required: Bump, changes: Sequence[Chan
         report(OVER_BUMP, f"version {old} -> {new} is a {actual.value} bump but the changes need only "
                           f"{needed.value}", hint=f"{suggested} would do" if needed is not Bump.NONE else None)
     ok = not any(finding.level is Level.ERROR for finding in findings)
-    return GateResult(actual, suggested, ok, _soften(findings, head))
+    return GateResult(actual, suggested, ok, soften(findings, head))
 
 
 def _written(contract: Contract) -> str:
@@ -257,10 +257,13 @@ def is_draft(contract: Contract) -> bool:
     return contract.status in _DRAFT
 
 
-def _soften(findings: list[Finding], head: Contract) -> tuple[Finding, ...]:
-    """Draft and proposed contracts are still being designed: gate errors become warnings."""
-    if not is_draft(head):
-        return tuple(findings)
+def softened(level: Level, head: Contract) -> Level:
+    """Draft and proposed contracts are still being designed: what would fail the gate is a warning."""
+    return Level.WARNING if level is Level.ERROR and is_draft(head) else level
+
+
+def soften(findings: Sequence[Finding], head: Contract) -> tuple[Finding, ...]:
+    """Gate findings of a draft or proposed contract, errors made warnings that say why."""
     return tuple(dataclasses.replace(finding, level=Level.WARNING,
                                      message=f"{finding.message} (warning only: the contract is {head.status})")
-                 if finding.level is Level.ERROR else finding for finding in findings)
+                 if softened(finding.level, head) is not finding.level else finding for finding in findings)

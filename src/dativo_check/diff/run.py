@@ -6,11 +6,11 @@ import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from dativo_check.config import Config
 from dativo_check.contract import git, revision
-from dativo_check.contract.discover import display_path, discover, expand
+from dativo_check.contract.discover import discover, display_path, expand
 from dativo_check.contract.load import load_contracts
 from dativo_check.contract.model import Contract
 from dativo_check.diff import gate
@@ -86,7 +86,7 @@ def diff_refs(config: Config, base_ref: str, head_ref: str | None = None, paths:
     for old, new in revision.pair(base.contracts, head.contracts):
         if new is None and (scope is not None and not _in_scope(old.file, scope) or old.file in unreadable):
             continue  # out of scope, or still there but unreadable (its load finding says why)
-        earlier = _earlier(config, old, new, base, base_sha) if options.mode.endswith("-transitive") else ()
+        earlier = _earlier(config, old, new, base, base_sha) if options.mode.endswith("-transitive") else None
         result = compare(old, new, options, accepted, earlier)
         for side in (old, new):
             if side is not None and (working_tree is None or side is not new):
@@ -108,14 +108,17 @@ def _unchanged(config: Config, base_sha: str, head: revision.Revision) -> dict[s
 
 
 def _earlier(config: Config, old: Contract | None, new: Contract | None, base: revision.Revision,
-             base_sha: str) -> list[Contract]:
-    """Earlier versions of the same major line, from the files this contract has lived in."""
+             base_sha: str) -> Callable[[], list[Contract]]:
+    """Earlier versions of the same major line, from the files this contract has lived in, read when asked for."""
     from dativo_check.diff.history import earlier_in_major
 
-    if old is None or new is None:
-        return []
-    paths = sorted({old.file, new.file, *(c.file for c in base.contracts if c.id == new.id)})
-    return earlier_in_major(config, old, new, paths, base_sha)
+    def read() -> list[Contract]:
+        if old is None or new is None:
+            return []
+        paths = sorted({old.file, new.file, *(c.file for c in base.contracts if c.id == new.id)})
+        return earlier_in_major(config, old, new, paths, base_sha)
+
+    return read
 
 
 def _base_problems(base: revision.Revision, head: revision.Revision) -> list[Finding]:
@@ -131,8 +134,12 @@ def ensure_available(root: Path, ref: str, history: bool) -> bool:
     try:
         git.resolve(root, ref)
         return False
-    except git.GitError:
-        (git.fetch if history else git.fetch_commit)(root, ref)
+    except git.GitError as missing:
+        try:
+            (git.fetch if history else git.fetch_commit)(root, ref)
+        except git.GitError as failed:  # say first that the ref is missing; why fetching did not help comes second
+            reason = str(failed).splitlines()[0]
+            raise git.GitError(f"{missing}; fetching it did not help: {reason}") from None
         return True
 
 
@@ -186,11 +193,11 @@ def _in_place(old: Contract | None, new: Contract | None, result: ContractDiff) 
         return []
     target = gate.parse(gate.next_version(parsed, result.required_bump))
     folder = placed.with_version(target.major, target.minor)
-    level = Level.WARNING if gate.is_draft(new) else gate.IN_PLACE.level
-    return [new.finding(gate.IN_PLACE.id, level,
-                        f"a {needed.value} change was made in place in the released folder {placed.folder}",
-                        "/version", hint=f"create {folder} instead and leave {placed.folder} as released "
-                                         "(`dativo-check bump --write` does it)")]
+    finding = new.finding(gate.IN_PLACE.id, gate.IN_PLACE.level,
+                          f"a {needed.value} change was made in place in the released folder {placed.folder}",
+                          "/version", hint=f"create {folder} instead and leave {placed.folder} as released "
+                                           "(`dativo-check bump --write` does it)")
+    return list(gate.soften([finding], new))
 
 
 def _allowlist(config: Config) -> dict[str, str]:

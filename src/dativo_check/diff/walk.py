@@ -27,6 +27,47 @@ SUPPORT = "support"
 CUSTOM = "custom-property"
 
 
+def _sla_identity(sla: Mapping[str, Any]) -> str | None:
+    name = text(sla.get("property"))
+    element = text(sla.get("element"))
+    return f"{name} ({element})" if name and element else name
+
+
+def _quality_identity(rule: Mapping[str, Any]) -> str | None:
+    for key in ("id", "name"):
+        if text(rule.get(key)):
+            return f"{key}={rule[key]}"
+    what = text(rule.get("metric")) or text(rule.get("rule"))
+    query = text(rule.get("query"))
+    if what or query:
+        return " ".join(part for part in (what, query and " ".join(query.split())) if part)
+    return None
+
+
+def _member_identity(member: Mapping[str, Any]) -> str | None:
+    return text(member.get("username")) or text(member.get("name"))
+
+
+def _by(key: str) -> Callable[[Mapping[str, Any]], str | None]:
+    return lambda entry: text(entry.get(key))
+
+
+# What makes an entry of each keyed list the same entry in two versions (None: it has no identity and pairs by
+# position). Matching pairs by it, and the normalised form (`diff.normal`) orders the lists by it.
+IDENTITY: Mapping[str, Callable[[Mapping[str, Any]], str | None]] = {
+    "schema": _by("name"),
+    "properties": _by("name"),
+    "servers": _by("server"),
+    "slaProperties": _sla_identity,
+    "team": _member_identity,
+    "members": _member_identity,
+    "roles": _by("role"),
+    "support": _by("channel"),
+    "customProperties": _by("property"),
+    "quality": _quality_identity,
+}
+
+
 @dataclass(frozen=True)
 class Side:
     """One side of a pair: the data and where it is (JSON pointer) in its file."""
@@ -88,18 +129,12 @@ def pairs(base: Mapping[str, Any], head: Mapping[str, Any]) -> Iterator[Pair]:
     """Every matched part of two contract versions, the contract itself first."""
     yield Pair(CONTRACT, "contract", Side(base, ""), Side(head, ""))
     yield from _objects(base, head)
-    yield from _matched(SERVER, base, head, "servers", lambda s: text(s.get("server")))
-    yield from _matched(SLA, base, head, "slaProperties", _sla_key)
-    yield from _matched(TEAM, *_team(base, head), lambda m: text(m.get("username")) or text(m.get("name")))
-    yield from _matched(ROLE, base, head, "roles", lambda r: text(r.get("role")))
-    yield from _matched(SUPPORT, base, head, "support", lambda s: text(s.get("channel")))
-    yield from _matched(CUSTOM, base, head, "customProperties", lambda c: text(c.get("property")))
-
-
-def _sla_key(sla: Mapping[str, Any]) -> str | None:
-    name = text(sla.get("property"))
-    element = text(sla.get("element"))
-    return f"{name} ({element})" if name and element else name
+    yield from _matched(SERVER, base, head, "servers")
+    yield from _matched(SLA, base, head, "slaProperties")
+    yield from _matched(TEAM, *_team(base, head))
+    yield from _matched(ROLE, base, head, "roles")
+    yield from _matched(SUPPORT, base, head, "support")
+    yield from _matched(CUSTOM, base, head, "customProperties")
 
 
 def _team(base: Mapping[str, Any], head: Mapping[str, Any]) -> tuple[Mapping[str, Any], Mapping[str, Any], str]:
@@ -115,9 +150,9 @@ def _entries(data: Mapping[str, Any], key: str, pointer: str) -> list[Side]:
             for index, entry in enumerate(items(data.get(key))) if isinstance(entry, dict)]
 
 
-def _matched(kind: str, base: Mapping[str, Any], head: Mapping[str, Any], key: str,
-             identity: Callable[[Mapping[str, Any]], str | None], pointer: str = "", parent: str = "") -> Iterator[Pair]:
-    yield from _match(kind, _entries(base, key, pointer), _entries(head, key, pointer), identity, parent)
+def _matched(kind: str, base: Mapping[str, Any], head: Mapping[str, Any], key: str) -> Iterator[Pair]:
+    """The entries of a list at the root of the contract, matched by the identity of that list."""
+    yield from _match(kind, _entries(base, key, ""), _entries(head, key, ""), IDENTITY[key])
 
 
 def _match(kind: str, old: list[Side], new: list[Side], identity: Callable[[Mapping[str, Any]], str | None],
@@ -167,7 +202,7 @@ def _same_thing(old: Side | None, new: Side | None) -> bool:
 
 
 def _objects(base: Mapping[str, Any], head: Mapping[str, Any]) -> Iterator[Pair]:
-    objects = _renames(OBJECT, list(_matched(OBJECT, base, head, "schema", lambda o: text(o.get("name")))), "")
+    objects = _renames(OBJECT, list(_matched(OBJECT, base, head, "schema")), "")
     for pair in objects:
         yield pair
         yield from _quality(pair)
@@ -178,7 +213,7 @@ def _properties(owner: Pair, path: str) -> Iterator[Pair]:
     """Properties of a matched object or property, recursively; array `items` pair with each other."""
     old = _entries(owner.base.data, "properties", owner.base.pointer) if owner.base else []
     new = _entries(owner.head.data, "properties", owner.head.pointer) if owner.head else []
-    found = _renames(PROPERTY, list(_match(PROPERTY, old, new, lambda p: text(p.get("name")), path)), path)
+    found = _renames(PROPERTY, list(_match(PROPERTY, old, new, IDENTITY["properties"], path)), path)
     old_items = mapping(owner.base.data.get("items")) if owner.base else {}
     new_items = mapping(owner.head.data.get("items")) if owner.head else {}
     if old_items or new_items:
@@ -192,18 +227,7 @@ def _properties(owner: Pair, path: str) -> Iterator[Pair]:
             yield from _properties(pair, f"{path}.{pair.name}" if pair.label != "[]" else f"{path}[]")
 
 
-def quality_identity(rule: Mapping[str, Any]) -> str | None:
-    for key in ("id", "name"):
-        if text(rule.get(key)):
-            return f"{key}={rule[key]}"
-    what = text(rule.get("metric")) or text(rule.get("rule"))
-    query = text(rule.get("query"))
-    if what or query:
-        return " ".join(part for part in (what, query and " ".join(query.split())) if part)
-    return None
-
-
 def _quality(owner: Pair) -> Iterator[Pair]:
     old = _entries(owner.base.data, "quality", owner.base.pointer) if owner.base and not owner.removed else []
     new = _entries(owner.head.data, "quality", owner.head.pointer) if owner.head and not owner.added else []
-    yield from _match(QUALITY, old, new, quality_identity, owner.label)
+    yield from _match(QUALITY, old, new, IDENTITY["quality"], owner.label)

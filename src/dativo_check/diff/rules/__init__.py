@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 from dativo_check.diff.normal import normalise
 from dativo_check.model import Bump, Direction, Verdict
-from dativo_check.ruledoc import Compatibility, RuleDoc, from_text
+from dativo_check.ruledoc import Compatibility, RuleDoc, from_text, verdict_level
 
 MODULES = (
     "documentation_changed",
@@ -88,30 +88,29 @@ class ChangeRule:
     doc: RuleDoc
     module: ModuleType
     kinds: tuple[str, ...]
-    direction: Direction
-    forward: Verdict
-    backward: Verdict
-    bump: Bump
 
     @property
     def id(self) -> str:
         return self.doc.id
 
+    @property
+    def compatibility(self) -> Compatibility:
+        assert self.doc.compatibility is not None
+        return self.doc.compatibility
+
     def detect(self, pair: Any) -> Iterator[Delta]:
         return self.module.detect(pair)
 
 
-
 def _load(name: str) -> ChangeRule:
     module = importlib.import_module(f"{__name__}.{name}")
-    forward, backward = Verdict(module.FORWARD), Verdict(module.BACKWARD)
+    compatibility = Compatibility(Direction(module.DIRECTION), Verdict(module.FORWARD), Verdict(module.BACKWARD),
+                                  Bump(module.BUMP))
     # The level shown in the catalogue is the level under the default (forward) mode.
-    level = "error" if forward is Verdict.BREAKS else "warning" if forward is Verdict.MAY_BREAK else "info"
-    doc = dataclasses.replace(from_text(module.ID, level, "change", module.CATEGORY, module.__doc__ or ""),
-                              compatibility=Compatibility(module.DIRECTION, module.FORWARD, module.BACKWARD,
-                                                          module.BUMP))
-    return ChangeRule(doc, module, tuple(module.KINDS), Direction(module.DIRECTION), forward, backward,
-                      Bump(module.BUMP))
+    level = verdict_level(compatibility.verdict("forward"))
+    doc = dataclasses.replace(from_text(module.ID, level.value, "change", module.CATEGORY, module.__doc__ or ""),
+                              compatibility=compatibility)
+    return ChangeRule(doc, module, tuple(module.KINDS))
 
 
 @lru_cache(maxsize=None)
@@ -152,31 +151,57 @@ def field_deltas(pair: Any, keys: tuple[str, ...], what: str, hint: str) -> Iter
             yield Delta(key_pointer(pair, key), old, new, f"{subject(pair)}: {what} {key} {verb}", hint)
 
 
-def entry_delta(pair: Any, what: str, hint: str) -> Iterator[Delta]:
-    """One delta for an entry of a keyed list (team member, role, support channel) that was added, removed or edited."""
+def flag_delta(pair: Any, key: str, switched_on: bool, hint: str) -> Iterator[Delta]:
+    """One delta when a yes/no promise of a property (`required`, `unique`) was switched on, or off."""
+    if pair.base is None or pair.head is None:
+        return
+    old, new = pair.old(key), pair.new(key)
+    if (old is True) != (new is True) and (new is True) == switched_on:
+        yield Delta(key_pointer(pair, key), old, new,
+                    f"{subject(pair)} is {'now' if switched_on else 'no longer'} {key}", hint)
+
+
+def entry_delta(pair: Any, what: str, hint: str, key: str | None = None) -> Iterator[Delta]:
+    """One delta for an entry of a keyed list (team member, role, support channel) that was added, removed or edited.
+
+    With `key` the delta shows that key's value (a custom property's `value`) instead of the whole entry."""
+    def shown(side: Any) -> Any:
+        return dict(side.data) if key is None else side.data.get(key)
+
     if pair.added:
-        yield Delta(pair.pointer, None, dict(pair.head.data), f"{what} {pair.label} added", hint)
+        yield Delta(pair.pointer, None, shown(pair.head), f"{what} {pair.label} added", hint)
     elif pair.removed:
-        yield Delta(pair.pointer, dict(pair.base.data), None, f"{what} {pair.label} removed", hint)
+        yield Delta(pair.pointer, shown(pair.base), None, f"{what} {pair.label} removed", hint)
     elif normalise(dict(pair.base.data)) != normalise(dict(pair.head.data)):
-        keys = sorted(key for key in set(pair.base.data) | set(pair.head.data) if changed(pair, key))
-        yield Delta(pair.pointer, dict(pair.base.data), dict(pair.head.data),
-                    f"{what} {pair.label} changed ({', '.join(keys)})", hint)
+        if key is None:
+            keys = sorted(name for name in set(pair.base.data) | set(pair.head.data) if changed(pair, name))
+            pointer, message = pair.pointer, f"{what} {pair.label} changed ({', '.join(keys)})"
+        else:
+            pointer, message = f"{pair.pointer}/{key}", f"{what} {pair.label} changed"
+        yield Delta(pointer, shown(pair.base), shown(pair.head), message, hint)
+
+
+def looser_delta(pointer: str, old: Any, new: Any, message: str, hint: str, direction: Direction) -> Delta:
+    """A delta for a move that promises less (LOOSENS) or something else (BOTH).
+
+    A different (not just looser) value accepts other values than before, so old data may fail it too.
+    """
+    return Delta(pointer, old, new, message, hint, backward=Verdict.MAY_BREAK if direction is Direction.BOTH else None,
+                 direction=direction)
 
 
 def directional_deltas(moves: Iterator[tuple[str, Any, Any, Direction]], stricter: bool, pointer: str,
                        what: str, hint: str) -> Iterator[Delta]:
-    """Deltas for the moves that go one way: stricter ones, or looser and different ones.
-
-    A different (not just looser) value accepts other values than before, so old data may fail it too.
-    """
+    """Deltas for the moves that go one way: stricter ones, or looser and different ones."""
     for key, old, new, direction in moves:
         if (direction is Direction.TIGHTENS) != stricter:
             continue
-        other = direction is Direction.BOTH
-        word = "stricter" if stricter else "different" if other else "looser"
-        yield Delta(f"{pointer}/{key}", old, new, f"{what}: {key} {_shown(old)} -> {_shown(new)} ({word})", hint, backward=Verdict.MAY_BREAK if other else None,
-                    direction=None if stricter else direction)
+        word = "stricter" if stricter else "different" if direction is Direction.BOTH else "looser"
+        message = f"{what}: {key} {_shown(old)} -> {_shown(new)} ({word})"
+        if stricter:
+            yield Delta(f"{pointer}/{key}", old, new, message, hint)
+        else:
+            yield looser_delta(f"{pointer}/{key}", old, new, message, hint, direction)
 
 
 def _shown(value: Any) -> str:

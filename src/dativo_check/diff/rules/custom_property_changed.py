@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dativo_check.diff.rules import Delta, changed, field_deltas, normalise, subject
+from dativo_check.diff.rules import Delta, entry_delta, field_deltas
 
 ID = "custom-property-changed"
 CATEGORY = "documentation"
@@ -38,11 +38,5 @@ _HINT = "no action needed; a patch bump records it"
 def detect(pair) -> Iterator[Delta]:
     if pair.kind != "custom-property":
         yield from field_deltas(pair, ("customProperties",), "custom", _HINT)
-        return
-    if pair.added:
-        yield Delta(pair.pointer, None, pair.new("value"), f"custom property {pair.label} added", _HINT)
-    elif pair.removed:
-        yield Delta(pair.pointer, pair.old("value"), None, f"custom property {pair.label} removed", _HINT)
-    elif changed(pair, "value") or normalise(pair.base.data) != normalise(pair.head.data):
-        yield Delta(pair.pointer + "/value", pair.old("value"), pair.new("value"),
-                    f"{subject(pair)} changed", _HINT)
+    else:
+        yield from entry_delta(pair, "custom property", _HINT, key="value")

@@ -51,4 +51,5 @@ def detect(pair) -> Iterator[Delta]:
     widening = new in WIDENINGS.get(old, set())
     yield Delta(key_pointer(pair, "logicalType"), old, new,
                 f"{subject(pair)}: logicalType {old} -> {new}" + (" (widening)" if widening else ""),
-                "add a new property with the new type, migrate consumers, then remove the old one in a major version", backward=Verdict.SAFE if widening else None)
+                "add a new property with the new type, migrate consumers, then remove the old one in a major version",
+                backward=Verdict.SAFE if widening else None)

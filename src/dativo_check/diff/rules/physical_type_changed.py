@@ -19,12 +19,11 @@ FAIL:
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from dativo_check.diff.rules import Delta, key_pointer, subject
 from dativo_check.model import Verdict
-from dativo_check.storage_types import physical_family
+from dativo_check.storage_types import FLOAT_BYTES, INTEGER_BYTES, canonical, physical_family, type_arguments
 
 ID = "physical-type-changed"
 CATEGORY = "schema"
@@ -35,22 +34,6 @@ FORWARD = "breaks"
 BACKWARD = "breaks"
 BUMP = "minor"
 
-_INTEGER_WIDTH = {"TINYINT": 1, "BYTEINT": 1, "SMALLINT": 2, "INT2": 2, "SHORT": 2, "INT": 4, "INTEGER": 4,
-                  "INT4": 4, "INT32": 4, "MEDIUMINT": 3, "BIGINT": 8, "INT8": 8, "INT64": 8, "LONG": 8,
-                  "HUGEINT": 16, "INT16": 2}
-_FLOAT_WIDTH = {"REAL": 4, "FLOAT4": 4, "FLOAT": 8, "FLOAT8": 8, "DOUBLE": 8, "DOUBLE PRECISION": 8, "FLOAT64": 8}
-
-
-def _canonical(physical: str) -> str:
-    return re.sub(r"\s+", " ", physical.strip().upper()).replace(" (", "(").replace(", ", ",")
-
-
-def _arguments(physical: str) -> list[int]:
-    match = re.search(r"\(([^)]*)\)", physical)
-    if not match:
-        return []
-    return [int(part) for part in match.group(1).split(",") if part.strip().isdigit()]
-
 
 def is_widening(old: str, new: str) -> bool:
     """Whether every value of the old physical type fits the new one."""
@@ -58,23 +41,23 @@ def is_widening(old: str, new: str) -> bool:
     new_family, new_base = physical_family(new)
     if old_family is None or new_family is None:
         return False
-    if new_family == "string" and not _arguments(new):
+    if new_family == "string" and not type_arguments(new):
         return True  # unbounded text holds any value's text form
     if old_family == new_family == "string":
-        old_length, new_length = (_arguments(old) or [None])[0], (_arguments(new) or [None])[0]
+        old_length, new_length = (type_arguments(old) or [None])[0], (type_arguments(new) or [None])[0]
         return new_length is None or (old_length is not None and new_length >= old_length)
     if old_family == new_family == "integer":
-        return _INTEGER_WIDTH.get(new_base, 0) >= _INTEGER_WIDTH.get(old_base, 99)
+        return INTEGER_BYTES.get(new_base, 0) >= INTEGER_BYTES.get(old_base, 99)
     if old_family == "integer" and new_family in ("decimal", "float"):
-        return new_family == "float" or not _arguments(new) or _arguments(new)[0] >= 19
+        return new_family == "float" or not type_arguments(new) or type_arguments(new)[0] >= 19
     if old_family == new_family == "decimal":
-        old_args, new_args = _arguments(old) + [0, 0], _arguments(new) + [0, 0]
-        if not _arguments(new):
+        old_args, new_args = type_arguments(old) + [0, 0], type_arguments(new) + [0, 0]
+        if not type_arguments(new):
             return True
         old_integer_digits, new_integer_digits = old_args[0] - old_args[1], new_args[0] - new_args[1]
         return new_integer_digits >= old_integer_digits and new_args[1] >= old_args[1]
     if old_family == new_family == "float":
-        return _FLOAT_WIDTH.get(new_base, 0) >= _FLOAT_WIDTH.get(old_base, 99)
+        return FLOAT_BYTES.get(new_base, 0) >= FLOAT_BYTES.get(old_base, 99)
     if old_family == "date" and new_family == "timestamp":
         return True
     return False
@@ -84,9 +67,10 @@ def detect(pair) -> Iterator[Delta]:
     old, new = pair.old("physicalType"), pair.new("physicalType")
     if pair.base is None or pair.head is None or old == new:
         return
-    if isinstance(old, str) and isinstance(new, str) and _canonical(old) == _canonical(new):
+    if isinstance(old, str) and isinstance(new, str) and canonical(old) == canonical(new):
         return
     widening = isinstance(old, str) and isinstance(new, str) and is_widening(old, new)
     yield Delta(key_pointer(pair, "physicalType"), old, new,
                 f"{subject(pair)}: physicalType {old} -> {new}" + (" (widening)" if widening else ""),
-                "consumers with their own copy of the column must widen it first; release as a major version", backward=Verdict.SAFE if widening else None)
+                "consumers with their own copy of the column must widen it first; release as a major version",
+                backward=Verdict.SAFE if widening else None)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dativo_check.diff.rules import Delta, key_pointer, subject
+from dativo_check.diff.rules import Delta, flag_delta
 
 ID = "required-added"
 CATEGORY = "constraint"
@@ -34,6 +34,4 @@ BUMP = "minor"
 
 
 def detect(pair) -> Iterator[Delta]:
-    if pair.base and pair.head and pair.old("required") is not True and pair.new("required") is True:
-        yield Delta(key_pointer(pair, "required"), pair.old("required"), True, f"{subject(pair)} is now required",
-                    "make sure existing rows have a value (backfill) before requiring it")
+    yield from flag_delta(pair, "required", True, "make sure existing rows have a value (backfill) before requiring it")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dativo_check.diff.rules import Delta, key_pointer, subject
+from dativo_check.diff.rules import Delta, flag_delta
 
 ID = "required-removed"
 CATEGORY = "constraint"
@@ -33,6 +33,5 @@ BUMP = "minor"
 
 
 def detect(pair) -> Iterator[Delta]:
-    if pair.base and pair.head and pair.old("required") is True and pair.new("required") is not True:
-        yield Delta(key_pointer(pair, "required"), True, pair.new("required"), f"{subject(pair)} is no longer required",
-                    "keep it required, or release the change as a major version and tell consumers to handle nulls")
+    yield from flag_delta(pair, "required", False, "keep it required, or release the change as a major version and "
+                                                   "tell consumers to handle nulls")

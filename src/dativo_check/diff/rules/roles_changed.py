@@ -1,6 +1,8 @@
 """Access roles changed.
 
-`roles` name the access roles that grant read or write access and their approvers. Changing them changes who approves access, not the data. Safe in every mode, patch bump; review access with your security team when roles are removed.
+`roles` name the access roles that grant read or write access and their approvers. Changing them changes who
+approves access, not the data. Safe in every mode, patch bump; review access with your security team when roles are
+removed.
 
 PASS:
 

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dativo_check.diff.rules import Delta
+from dativo_check.contract.model import text
+from dativo_check.diff.rules import Delta, looser_delta
 from dativo_check.diff.sla import describe, sla_direction
-from dativo_check.model import Direction, Verdict
+from dativo_check.model import Direction
 
 ID = "sla-loosened"
 CATEGORY = "sla"
@@ -38,11 +39,11 @@ BUMP = "minor"
 def detect(pair) -> Iterator[Delta]:
     old = pair.base.data if pair.base else None
     new = pair.head.data if pair.head else None
-    direction = sla_direction(pair.label.split(" ")[0], old, new)
+    direction = sla_direction(text(pair.old("property")), old, new)
     if direction not in (Direction.LOOSENS, Direction.BOTH):
         return
-    other = direction is Direction.BOTH
     verb = "removed" if new is None else f"{describe(old)} -> {describe(new)}"
-    yield Delta(pair.pointer + ("" if new is None else "/value"), describe(old), describe(new) if new else None,
-                f"SLA {pair.label} {verb} ({'changed' if other else 'looser'})",
-                "consumers were promised the old level: release a major version and tell them", backward=Verdict.MAY_BREAK if other else None, direction=direction)
+    word = "changed" if direction is Direction.BOTH else "looser"
+    yield looser_delta(pair.pointer + ("" if new is None else "/value"), describe(old), describe(new) if new else None,
+                       f"SLA {pair.label} {verb} ({word})",
+                       "consumers were promised the old level: release a major version and tell them", direction)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from dativo_check.contract.model import text
 from dativo_check.diff.rules import Delta
 from dativo_check.diff.sla import describe, sla_direction
 from dativo_check.model import Direction
@@ -38,7 +39,7 @@ BUMP = "minor"
 def detect(pair) -> Iterator[Delta]:
     old = pair.base.data if pair.base else None
     new = pair.head.data if pair.head else None
-    if sla_direction(pair.label.split(" ")[0], old, new) is not Direction.TIGHTENS:
+    if sla_direction(text(pair.new("property")), old, new) is not Direction.TIGHTENS:
         return
     verb = "added" if old is None else f"{describe(old)} -> {describe(new)}"
     yield Delta(pair.pointer + ("" if old is None else "/value"), describe(old) if old else None, describe(new),

@@ -1,6 +1,7 @@
 """Support channels changed.
 
-`support` lists where consumers ask questions and get announcements. Changing it is safe in every mode and needs a patch bump.
+`support` lists where consumers ask questions and get announcements. Changing it is safe in every mode and needs a
+patch bump.
 
 PASS:
 

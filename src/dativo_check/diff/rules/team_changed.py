@@ -1,6 +1,7 @@
 """The team changed.
 
-Team members (owners, stewards, engineers) joined, left or changed roles. This matters to people, not to programs reading the data: safe in every mode, patch bump.
+Team members (owners, stewards, engineers) joined, left or changed roles. This matters to people, not to programs
+reading the data: safe in every mode, patch bump.
 
 PASS:
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dativo_check.diff.rules import Delta, key_pointer, subject
+from dativo_check.diff.rules import Delta, flag_delta
 
 ID = "unique-added"
 CATEGORY = "constraint"
@@ -33,6 +33,4 @@ BUMP = "minor"
 
 
 def detect(pair) -> Iterator[Delta]:
-    if pair.base and pair.head and pair.old("unique") is not True and pair.new("unique") is True:
-        yield Delta(key_pointer(pair, "unique"), pair.old("unique"), True, f"{subject(pair)} is now unique",
-                    "check existing data for duplicates first")
+    yield from flag_delta(pair, "unique", True, "check existing data for duplicates first")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dativo_check.diff.rules import Delta, key_pointer, subject
+from dativo_check.diff.rules import Delta, flag_delta
 
 ID = "unique-removed"
 CATEGORY = "constraint"
@@ -32,6 +32,5 @@ BUMP = "minor"
 
 
 def detect(pair) -> Iterator[Delta]:
-    if pair.base and pair.head and pair.old("unique") is True and pair.new("unique") is not True:
-        yield Delta(key_pointer(pair, "unique"), True, pair.new("unique"), f"{subject(pair)} is no longer unique",
-                    "keep it unique, or release a major version and tell consumers to deduplicate")
+    yield from flag_delta(pair, "unique", False,
+                          "keep it unique, or release a major version and tell consumers to deduplicate")

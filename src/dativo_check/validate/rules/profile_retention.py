@@ -46,8 +46,8 @@ def check(contract, context) -> Iterator:
     if retention is None:
         pointer = "/slaProperties" if "slaProperties" in contract.data else ""
         yield Violation(pointer, f"{classified[0].path} is {classified[0].classification} but the contract declares "
-                                 "no retention", hint="add an slaProperties entry {property: retention, value: 3, unit: y}",
-                        at_key=True)
+                                 "no retention",
+                        hint="add an slaProperties entry {property: retention, value: 3, unit: y}", at_key=True)
         return
     pointer, sla = retention
     if sla.get("value") in (None, "") or not sla.get("unit"):

@@ -86,7 +86,8 @@ def _check_rule(pointer: str, subject: str, rule: Mapping[str, Any]) -> Iterator
     if rule.get("rule") == "validValues" or rule.get("metric") == "invalidValues":
         values = rule.get("validValues")
         if values is None:
-            values = (rule.get("arguments") or {}).get("validValues") if isinstance(rule.get("arguments"), dict) else None
+            arguments = rule.get("arguments")
+            values = arguments.get("validValues") if isinstance(arguments, dict) else None
         if not isinstance(values, list) or not values:
             yield Violation(pointer, f"{subject}: a valid-values rule lists no validValues",
                             hint="list the accepted values under validValues")

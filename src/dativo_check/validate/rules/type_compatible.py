@@ -34,6 +34,7 @@ ID = "type-compatible"
 LEVEL = "error"
 CATEGORY = "structure"
 
+
 def check(contract, context) -> Iterator:
     from dativo_check.validate.rules import Violation
 
