@@ -489,18 +489,15 @@ def _lineage_impact(args: argparse.Namespace) -> int:
 
 
 def _lineage_record(args: argparse.Namespace) -> int:
-    import json
-
     from dativo_check.lineage import record
 
     config = _config(args)
-    path = record.record_run(config.root, args.tenant, args.job, args.status, args.metrics, run_id=args.run_id,
-                             job_namespace=args.job_namespace, error=args.error)
-    print(f"wrote {path}", file=sys.stderr)
+    recorded = record.record_run(config.root, args.tenant, args.job, args.status, args.metrics, run_id=args.run_id,
+                                 job_namespace=args.job_namespace, error=args.error)
+    print(f"wrote {recorded.path}", file=sys.stderr)
     if args.emit:
-        event = json.loads(path.read_text(encoding="utf-8"))
-        status = record.emit(event, args.emit, token=os.environ.get("OPENLINEAGE_API_KEY"), retries=args.retries,
-                             timeout=args.timeout)
+        status = record.emit(recorded.event, args.emit, token=os.environ.get("OPENLINEAGE_API_KEY"),
+                             retries=args.retries, timeout=args.timeout)
         print(f"posted the event to {record.endpoint(args.emit)} ({status})", file=sys.stderr)
     return EXIT_OK
 

@@ -3,9 +3,30 @@
 from __future__ import annotations
 
 import os
+import re
+import uuid
 from pathlib import Path
 
 from dativo_check.errors import UsageError
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+MAX_NAME = 100  # leaves room for a timestamp and a counter within the 255 bytes a file name may have
+_MAX_TRIES = 10_000
+
+
+def safe_name(name: str | None) -> str:
+    """`name` as one harmless file-name part: only `A-Z a-z 0-9 . _ -` (others become `_`), leading dots become `_`
+    so that `..` or a hidden file cannot come out of it; never empty, at most `MAX_NAME` characters."""
+    cleaned = _UNSAFE.sub("_", name or "")[:MAX_NAME]
+    stripped = cleaned.lstrip(".")
+    return "_" * (len(cleaned) - len(stripped)) + stripped or "_"
+
+
+def _write_all(handle: int, data: bytes) -> None:
+    """All of `data`: `os.write` may write less than it was given (a signal, a large buffer), so write the rest."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(handle, view):]
 
 
 def write_atomic(path: Path | str, content: str | bytes) -> None:
@@ -26,9 +47,7 @@ def write_atomic(path: Path | str, content: str | bytes) -> None:
     try:
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o666)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(handle, view):]
+            _write_all(handle, data)
         finally:
             os.close(handle)
         if mode is not None:
@@ -40,6 +59,38 @@ def write_atomic(path: Path | str, content: str | bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def write_new(folder: Path | str, stem: str, suffix: str, content: str | bytes) -> Path:
+    """Write `content` to `folder/<stem><suffix>`, or `<stem>_1<suffix>`, `_2`, ... when that name is taken.
+
+    `stem` may name subfolders, which are created; the sandbox keeps the file inside `folder`. The content goes to a
+    hidden temporary file first, synced to disk, then hard-linked to its name: unlike a rename, a link never replaces
+    an existing file, so two writers racing for one name both keep their file, and a reader never sees one
+    half-written (not even empty). Returns the file written.
+    """
+    sandbox = Sandbox(folder)
+    first = sandbox.path(f"{stem}{suffix}")
+    first.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    temporary = first.parent / f".{first.stem}.{uuid.uuid4().hex}.tmp"  # readers of `*<suffix>` never pick it up
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    try:
+        try:
+            _write_all(handle, data)
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+        for counter in range(_MAX_TRIES):
+            target = first if counter == 0 else sandbox.path(f"{stem}_{counter}{suffix}")
+            try:
+                os.link(temporary, target)
+                return target
+            except FileExistsError:
+                continue
+    finally:
+        os.unlink(temporary)
+    raise UsageError(f"too many files named {first.name} in {first.parent}")
 
 
 def inside(folder: Path | str, relative: str) -> Path:

@@ -285,3 +285,8 @@ def test_the_cost_anomalies_command_explains_a_spike_and_takes_configured_thresh
                                                  encoding="utf-8")
     bad = cli("cost", "anomalies", cwd=git_repo)
     assert bad.code == 2 and "finops.anomalies" in bad.err and "min_baseline <= window" in bad.err
+
+
+def test_a_named_history_folder_that_is_not_there_is_a_usage_error(git_repo, cli):
+    run = cli("cost", "anomalies", "--history", str(git_repo / "no-such-folder"), cwd=git_repo)
+    assert run.code == 2 and "no such run-metrics folder" in run.err

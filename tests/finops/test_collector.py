@@ -17,8 +17,9 @@ import pytest
 from dativo_check import resources
 from dativo_check.errors import UsageError
 from dativo_check.finops import collector
-from dativo_check.finops.collector import FinOpsMetrics, safe_name
+from dativo_check.finops.collector import FinOpsMetrics
 from dativo_check.finops.metrics import from_dict, read_history, to_dict
+from dativo_check.fsutil import safe_name, write_new
 
 SCHEMA = jsonschema_rs.Draft201909Validator(resources.load_json_schema("finops", "run-metrics.schema.json"),
                                             validate_formats=True)
@@ -166,6 +167,18 @@ def test_safe_name_keeps_ordinary_names_and_defuses_the_rest():
     assert safe_name(".env") == "_env"
     assert safe_name("a/b") == "a_b"
     assert len(safe_name("x" * 1000)) == 100
+
+
+def test_write_new_never_replaces_a_file_and_leaves_no_temporary_file(tmp_path):
+    first = write_new(tmp_path, "acme/job", ".json", "one")
+    (tmp_path / "acme" / "job_1.json").write_text("taken", encoding="utf-8")
+    second = write_new(tmp_path, "acme/job", ".json", b"two")
+    assert (first.name, second.name) == ("job.json", "job_2.json")
+    assert [path.read_text(encoding="utf-8") for path in (first, second)] == ["one", "two"]
+    assert sorted(path.name for path in (tmp_path / "acme").iterdir()) == ["job.json", "job_1.json", "job_2.json"]
+    with pytest.raises(UsageError, match="outside"):
+        write_new(tmp_path / "acme", "../escape", ".json", "x")
+    assert not (tmp_path / "escape.json").exists()
 
 
 def test_a_tenant_folder_that_links_elsewhere_is_refused(tmp_path):

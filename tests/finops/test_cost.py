@@ -13,7 +13,7 @@ from dativo_check.contract.loader import load_text
 from dativo_check.contract.model import Contract
 from dativo_check.finops.delta import Thresholds, compare_costs
 from dativo_check.finops.estimate import Estimate, Unestimable, estimate
-from dativo_check.finops.metrics import RunMetrics
+from dativo_check.finops.metrics import History, RunMetrics
 from dativo_check.finops.pricing import load_pricing
 
 PRICING = load_pricing()
@@ -69,6 +69,23 @@ def test_measured_runs_win_over_declared_usage():
     assert measured.usage.runs_per_day == pytest.approx(1.0)
     assert measured.usage.rows_per_day == pytest.approx(3_000_000)
     assert measured.total > declared.total * 10
+
+
+@pytest.mark.parametrize("value, unit, runs_per_day", [
+    (2, "m", 720), (2, "min", 720), (12, "hours", 2), (2, None, 0.5), (1, "w", 1 / 7), (1, "mo", 1 / 30.4375)])
+def test_frequency_is_read_in_the_sla_units_and_days_by_default(value, unit, runs_per_day):
+    data = _sla(_stripe(expectedRowsPerDay=1000), "frequency", value, unit)
+    if unit is None:
+        del data["slaProperties"][-1]["unit"]
+    assert estimate(_contract(data), PRICING).usage.runs_per_day == pytest.approx(runs_per_day)
+
+
+def test_the_history_hands_out_each_contracts_runs():
+    start = datetime.datetime(2026, 11, 1, 2, tzinfo=datetime.timezone.utc)
+    runs = [RunMetrics("acme", "job", start, start, contract_id=contract) for contract in ("a", "b", "a", None)]
+    history = History(runs)
+    assert history.for_contract("a") == [runs[0], runs[2]]
+    assert history.for_contract(None) == [runs[3]] and history.for_contract("c") == []
 
 
 @pytest.mark.parametrize("edit, factor", [
@@ -144,3 +161,16 @@ def test_markdown_cannot_be_injected_through_contract_text():
     assert "| `xˋ <img src=x> @\u200badmin [link](http://e)` |" in text  # inert inside a code span
     assert "<b>" not in text and "@team" not in text and "@admin" not in text
     assert "cell" in text and "\\| cell" in text
+
+
+def test_a_share_keeps_before_and_after_and_each_format_joins_them():
+    from dativo_check.report.cost_format import delta_dict, delta_markdown, delta_text
+
+    base = _stripe(expectedRowsPerDay=500_000)
+    head = _sla(_stripe(expectedRowsPerDay=500_000), "retention", 9, "y")
+    report = compare_costs([(_contract(base), _contract(head))], PRICING)
+    (share,) = report.deltas[0].shares
+    assert share.after == "3,287 days" and share.before != share.after
+    assert delta_dict(report)["contracts"][0]["shares"][0]["change"] == f"{share.before} -> {share.after}"
+    assert f"retention: {share.before} -> {share.after}" in delta_text(report)
+    assert f"retention {share.before} → {share.after}" in delta_markdown(delta_dict(report))

@@ -22,7 +22,7 @@ from dativo_check.config import Config
 from dativo_check.contract.load import load_contracts
 from dativo_check.errors import UsageError
 from dativo_check.finops import focus
-from dativo_check.finops.estimate import Estimate, Unestimable, Usage, estimate
+from dativo_check.finops.estimate import DAYS_PER_MONTH, Estimate, Unestimable, Usage, estimate
 from dativo_check.finops.pricing import load_pricing
 
 CATALOGUE_FILE = ("focus", "focus-columns-v1.2.json")
@@ -156,8 +156,9 @@ def _estimate(compute: float = 0.0, storage: float = 0.0, network: float = 0.0, 
     if attribution is None:
         attribution = {"cost_center": "FIN-001", "project": "p", "environment": "dev", "business_tags": ["x"],
                        "domain": "finance", "owner": "someone"}
+    runs = usage.runs_per_day * DAYS_PER_MONTH
     return Estimate(contract_id, f"specs/{contract_id}.yaml", "1.0.0", currency, compute, storage, network, api,
-                    usage, stored_gb, attribution)
+                    usage, stored_gb, attribution, runs_per_month=runs, transferred_gb=bytes_per_run * runs / 1e9)
 
 
 # --- the catalogue ---------------------------------------------------------------------------------------------

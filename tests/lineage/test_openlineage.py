@@ -18,6 +18,7 @@ from dativo_check.contract.loader import load_text
 from dativo_check.contract.model import Contract
 from dativo_check.lineage import graph as lineage
 from dativo_check.lineage import openlineage as ol
+from dativo_check.timefmt import parse_time, rfc3339
 
 VENDORED = REPO / "schemas" / "openlineage"
 CORE = "https://openlineage.io/spec/2-0-2/OpenLineage.json"
@@ -348,3 +349,20 @@ def test_a_broken_lifecycle_and_column_lineage_are_rejected(exported):
     problems = ol.validate_event(job)
     assert problems and all(p.startswith("/outputs/0/facets/columnLineage") for p in problems), problems
     assert jsonschema_problems(job)
+
+
+def test_all_events_are_the_dataset_events_then_the_job_events():
+    contracts = _contracts()
+    graph = lineage.build(contracts)
+    assert ol.events(graph, contracts) == ol.dataset_events(graph, contracts) + ol.job_events(graph, contracts)
+
+
+def test_timestamps_are_rfc3339_in_utc_and_read_back():
+    moment = datetime(2024, 12, 9, 15, 20, 0, 250000, tzinfo=timezone.utc)
+    assert rfc3339(moment) == "2024-12-09T15:20:00.250000Z"
+    assert rfc3339(moment, fraction=False) == rfc3339(moment.replace(microsecond=0)) == "2024-12-09T15:20:00Z"
+    assert rfc3339(datetime(987, 1, 2)) == "0987-01-02T00:00:00Z"  # naive is UTC; the year has four digits
+    assert parse_time("2024-12-09T16:20:00.25+01:00") == moment
+    assert parse_time("2024-12-09T15:20:00.25z") == moment
+    assert parse_time("2024-12-09 15:20:00.25") == moment
+    assert parse_time("yesterday") is None and parse_time(None) is None

@@ -34,7 +34,7 @@ def _files(root: Path) -> list[Path]:
 
 def test_record_writes_a_valid_run_event_with_the_metrics(tmp_path):
     path = record.record_run(tmp_path, "acme", "stripe-customers", "success", METRICS, NOW,
-                             inputs=[("https://api.stripe.com", "/v1/customers")], outputs=[STRIPE])
+                             inputs=[("https://api.stripe.com", "/v1/customers")], outputs=[STRIPE]).path
     assert path == tmp_path / ".lineage" / "acme" / "stripe-customers_20250102T030405Z.json"
     assert _files(tmp_path) == [path]
     event = json.loads(path.read_text(encoding="utf-8"))
@@ -72,7 +72,7 @@ def test_record_reads_a_metrics_file_in_other_spellings(tmp_path):
     metrics.write_text(json.dumps({"contractId": "hubspot-contacts", "cpu": {"seconds": 3}, "memory": {"peak_mb": 2},
                                    "rows": 10, "api_calls": 7, "scheduled_at": "2025-01-02T03:00:00Z",
                                    "warehouse": "INGEST_WH", "_private": 1}))
-    path = record.record_run(tmp_path, "acme", "hubspot", "RUNNING", metrics, NOW)
+    path = record.record_run(tmp_path, "acme", "hubspot", "RUNNING", metrics, NOW).path
     event = json.loads(path.read_text())
     assert jsonschema_problems(event) == []
     facet = event["run"]["facets"]["dativo_metrics"]
@@ -118,7 +118,7 @@ def test_an_unknown_status_is_a_usage_error(tmp_path):
 
 
 def test_a_failed_run_carries_its_error_message(tmp_path):
-    path = record.record_run(tmp_path, "acme", "job", "failed", {"error": "HTTP 401 from Stripe"}, NOW)
+    path = record.record_run(tmp_path, "acme", "job", "failed", {"error": "HTTP 401 from Stripe"}, NOW).path
     event = json.loads(path.read_text())
     assert jsonschema_problems(event) == []
     assert event["eventType"] == "FAIL"
@@ -130,7 +130,7 @@ def test_a_failed_run_carries_its_error_message(tmp_path):
 
 
 def test_a_naive_time_is_utc(tmp_path):
-    path = record.record_run(tmp_path, "acme", "job", "start", None, NOW.replace(tzinfo=None))
+    path = record.record_run(tmp_path, "acme", "job", "start", None, NOW.replace(tzinfo=None)).path
     assert path.name == "job_20250102T030405Z.json"
     assert json.loads(path.read_text())["eventTime"] == "2025-01-02T03:04:05.678000Z"
 
@@ -140,9 +140,9 @@ def test_two_records_in_the_same_second_do_not_overwrite(tmp_path):
     folder.mkdir(parents=True)
     existing = folder / "job_20250102T030405Z_1.json"
     existing.write_text("keep me")
-    first = record.record_run(tmp_path, "acme", "job", "start", None, NOW)
-    second = record.record_run(tmp_path, "acme", "job", "complete", None, NOW.replace(microsecond=999))
-    third = record.record_run(tmp_path, "acme", "job", "complete", None, NOW)
+    first = record.record_run(tmp_path, "acme", "job", "start", None, NOW).path
+    second = record.record_run(tmp_path, "acme", "job", "complete", None, NOW.replace(microsecond=999)).path
+    third = record.record_run(tmp_path, "acme", "job", "complete", None, NOW).path
     assert [first.name, second.name, third.name] == [
         "job_20250102T030405Z.json", "job_20250102T030405Z_2.json", "job_20250102T030405Z_3.json"]
     assert existing.read_text() == "keep me"
@@ -156,7 +156,7 @@ def test_records_from_many_threads_never_collide(tmp_path):
     lock = threading.Lock()
 
     def write() -> None:
-        path = record.record_run(tmp_path, "acme", "job", "complete", None, NOW)
+        path = record.record_run(tmp_path, "acme", "job", "complete", None, NOW).path
         with lock:
             paths.append(path)
 
@@ -180,7 +180,7 @@ def test_malicious_names_stay_inside_lineage(tmp_path, tenant, job):
         with pytest.raises(UsageError, match="tenant"):
             record.record_run(root, tenant, job, "complete", None, NOW)
         return
-    path = record.record_run(root, tenant, job, "complete", None, NOW)
+    path = record.record_run(root, tenant, job, "complete", None, NOW).path
     lineage = (root / ".lineage").resolve()
     assert path.resolve().parent.parent == lineage
     assert path.parent.name not in (".", "..") and not path.parent.name.startswith(".")
@@ -199,6 +199,18 @@ def test_a_lineage_folder_that_links_elsewhere_is_refused(tmp_path):
     with pytest.raises(UsageError, match="outside"):
         record.record_run(root, "acme", "job", "complete", None, NOW)
     assert list(elsewhere.iterdir()) == []
+
+
+def test_record_run_returns_the_event_it_wrote(tmp_path):
+    recorded = record.record_run(tmp_path, "acme", "job", "complete", METRICS, NOW)
+    assert json.loads(recorded.path.read_text(encoding="utf-8")) == recorded.event
+    assert recorded.event["eventType"] == "COMPLETE"
+
+
+def test_every_start_time_alias_gives_the_same_run_id():
+    ids = {record.run_id_for("acme", "job", {key: "2025-01-02T03:03:35Z"})
+           for key in ("started_at", "startedAt", "start_time", "start_ts")}
+    assert len(ids) == 1
 
 
 def test_the_run_id_is_shared_by_the_records_of_one_run():

@@ -7,24 +7,37 @@ from typing import Any, Mapping
 
 from dativo_check.model import Direction
 
-_SECONDS = {
-    "ms": 0.001, "millisecond": 0.001, "s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60,
-    "h": 3600, "hr": 3600, "hour": 3600, "d": 86400, "day": 86400, "w": 604800, "week": 604800,
-    "mo": 2629800, "month": 2629800, "y": 31557600, "yr": 31557600, "year": 31557600,
-}
+_DAY = 86400
+_UNITS: tuple[tuple[float, tuple[str, ...]], ...] = (
+    (0.001, ("ms", "millisecond", "milliseconds")),
+    (1, ("s", "sec", "secs", "second", "seconds")),
+    (60, ("m", "min", "mins", "minute", "minutes")),
+    (3600, ("h", "hr", "hrs", "hour", "hours")),
+    (_DAY, ("d", "day", "days")),
+    (7 * _DAY, ("w", "week", "weeks")),
+    (30.4375 * _DAY, ("mo", "month", "months")),  # the average Gregorian month, so that 12 months make a year
+    (365.25 * _DAY, ("y", "yr", "yrs", "year", "years")),
+)
+_SECONDS = {name: seconds for seconds, names in _UNITS for name in names}
 LOWER_IS_BETTER = frozenset({"latency", "frequency", "timeToDetect", "timeToNotify", "timeToRepair", "errorRate",
                              "responseTime", "generalAvailability"})
 HIGHER_IS_BETTER = frozenset({"retention", "availability", "uptime", "throughput", "endOfSupport", "endOfLife"})
 
 
-def _unit_seconds(unit: Any) -> float | None:
+def duration_seconds(value: Any, unit: Any, default_unit: str = "d") -> float | None:
+    """`value` `unit`s in seconds, or None when `value` is no number or `unit` no known unit.
+
+    A missing or blank unit is `default_unit`: days, the unit ODCS states as the usual default. `m` is minutes,
+    `mo` months (30.4375 days), `y` years (365.25 days); case does not matter.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if unit is None or isinstance(unit, str) and not unit.strip():
+        unit = default_unit
     if not isinstance(unit, str):
-        return 1.0 if unit is None else None
-    key = unit.strip().lower()
-    if key in _SECONDS:
-        return _SECONDS[key]
-    key = key.rstrip("s")
-    return _SECONDS.get(key)
+        return None
+    factor = _SECONDS.get(unit.strip().lower())
+    return float(value) * factor if factor is not None else None
 
 
 def magnitude(sla: Mapping[str, Any]) -> float | str | None:
@@ -33,8 +46,7 @@ def magnitude(sla: Mapping[str, Any]) -> float | str | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        factor = _unit_seconds(sla.get("unit"))
-        return value * factor if factor is not None else None
+        return duration_seconds(value, sla.get("unit"))
     if isinstance(value, str):
         number = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*%?\s*", value)
         if number:

@@ -36,10 +36,12 @@ import statistics
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
+from dativo_check.finops.estimate import RunUsage, run_cost
 from dativo_check.finops.metrics import RunMetrics
 from dativo_check.finops.pricing import Pricing
 from dativo_check.model import Finding
 from dativo_check.ruledoc import RuleDoc, from_text
+from dativo_check.timefmt import rfc3339
 
 COST = "cost"
 METRICS = (COST, "cpu_seconds", "duration_seconds", "bytes_written", "rows_written", "api_calls")
@@ -169,7 +171,7 @@ class Anomaly:
         return COST_ANOMALY if self.metric == COST else USAGE_ANOMALY
 
     def explain(self) -> str:
-        when = _time(self.started_at)
+        when, since = rfc3339(self.started_at, fraction=False), rfc3339(self.baseline_since, fraction=False)
         size = f"{_signed_percent(self.percent)}, {_z_text(self.z)}"
         base = f"median {self._value(self.median)} (MAD {self._value(self.mad)})"
         if self.kind == SPIKE:
@@ -182,7 +184,7 @@ class Anomaly:
         else:
             text = (f"{self.metric} drift up to the run of {when}: median {self._value(self.observed)} over the last "
                     f"{self.after_runs} runs, against a {base} over the first {self.baseline_runs} runs from "
-                    f"{_time(self.baseline_since)}: {size} (in standard errors of the difference), a gradual change")
+                    f"{since}: {size} (in standard errors of the difference), a gradual change")
         change = f"; {self.contract_change}" if self.contract_change else ""
         return f"{self.tenant}/{self.job}: {text}{change}"
 
@@ -193,10 +195,10 @@ class Anomaly:
 
     def to_dict(self) -> dict[str, Any]:
         return {"tenant": self.tenant, "job": self.job, "kind": self.kind, "metric": self.metric, "unit": self.unit,
-                "rule": self.rule.id, "file": self.file, "started_at": _time(self.started_at),
+                "rule": self.rule.id, "file": self.file, "started_at": rfc3339(self.started_at, fraction=False),
                 "observed": self.observed, "after_runs": self.after_runs,
                 "baseline": {"median": self.median, "mad": self.mad, "runs": self.baseline_runs,
-                             "since": _time(self.baseline_since)},
+                             "since": rfc3339(self.baseline_since, fraction=False)},
                 "z": _finite(self.z, 3), "percent": _finite(self.percent * 100, 1),
                 "contract_id": self.contract_id, "contract_change": self.contract_change,
                 "message": self.explain()}
@@ -236,20 +238,13 @@ class JobReport:
 
 
 def run_costs(pricing: Pricing) -> Callable[[RunMetrics], float]:
-    """The cost of one run at `pricing`'s default prices (a run-metrics file names no server type): CPU seconds at
-    the CPU-hour price, peak memory held for the run's duration at the GB-hour price, bytes read at the network
-    price, and API calls at their price per 1,000."""
-    cpu, memory, network = pricing.cpu_hour() / 3600, pricing.memory_gb_hour() / 1024 / 3600, pricing.network_gb() / 1e9
-    per_call: dict[str, float] = {}
-
+    """The cost of one run (see `estimate.run_cost`) at `pricing`'s default prices, since a run-metrics file names no
+    server type; the bytes a run read are what it transferred."""
     def cost(run: RunMetrics) -> float:
-        total = run.cpu_seconds * cpu + run.peak_memory_mb * run.duration_seconds * memory + run.bytes_read * network
-        for api, calls in run.api_calls.items():
-            price = per_call.get(api)
-            if price is None:
-                price = per_call[api] = pricing.api_per_thousand(api) / 1000
-            total += calls * price
-        return total
+        used = RunUsage(cpu_seconds=run.cpu_seconds, memory_gb=run.peak_memory_mb / 1024,
+                        duration_seconds=run.duration_seconds, bytes_transferred=run.bytes_read,
+                        api_calls=run.api_calls)
+        return run_cost(used, pricing).total
 
     return cost
 
@@ -481,17 +476,14 @@ def _changes_during(runs: list[RunMetrics]) -> str | None:
         if run.contract_version is None:
             continue
         if previous is not None and run.contract_version != previous:
-            changes.append(f"{previous} -> {run.contract_version} at the run of {_time(run.started_at)}")
+            when = rfc3339(run.started_at, fraction=False)
+            changes.append(f"{previous} -> {run.contract_version} at the run of {when}")
         previous = run.contract_version
     return f"{_contract(runs[-1])} changed {', '.join(changes)}" if changes else None
 
 
 def _contract(run: RunMetrics) -> str:
     return f"contract {run.contract_id}" if run.contract_id else "the contract"
-
-
-def _time(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _finite(value: float, digits: int) -> float | None:

@@ -26,29 +26,16 @@ import datetime
 import json
 import math
 import numbers
-import os
-import re
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 from typing import Any, Iterator
 
 from dativo_check import fsutil
 from dativo_check.finops import metrics
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
-_MAX_NAME = 100  # leaves room for the timestamp and a counter within the 255 bytes a file name may have
 _STATUSES = ("success", "failed")
-
-
-def safe_name(name: str) -> str:
-    """`name` as one harmless path segment: other characters become `_`, and leading dots too, so that `..` or a
-    hidden file cannot come out of it."""
-    cleaned = _UNSAFE.sub("_", name)[:_MAX_NAME]
-    stripped = cleaned.lstrip(".")
-    return "_" * (len(cleaned) - len(stripped)) + stripped or "_"
 
 
 def _utc_now() -> datetime.datetime:
@@ -159,7 +146,8 @@ class FinOpsMetrics:
             self._state = "finished"
             run = self._run(status)
         record = metrics.to_dict(run)
-        path = _write_new(self.out_dir, safe_name(self.tenant), safe_name(self.job), _stamp(run.started_at), record)
+        stem = f"{fsutil.safe_name(self.tenant)}/{fsutil.safe_name(self.job)}_{_stamp(run.started_at)}"
+        path = fsutil.write_new(self.out_dir, stem, ".json", json.dumps(record, indent=2) + "\n")
         return {**record, "file": str(path)}
 
     def __enter__(self) -> FinOpsMetrics:
@@ -193,34 +181,3 @@ class FinOpsMetrics:
             bytes_read=self._bytes_read, bytes_written=self._bytes_written, rows_read=self._rows_read,
             rows_written=self._rows_written, api_calls=dict(self._api_calls))
 
-
-def _write_new(out_dir: Path, tenant: str, job: str, stamp: str, record: dict[str, Any]) -> Path:
-    """Write `record` under a name no other run has taken, all at once.
-
-    The content goes to a temporary file first and is then hard-linked to its name: unlike a rename, a link never
-    replaces an existing file, so two runs that start in the same microsecond get `..._1.json`, `..._2.json`, and a
-    reader never sees a half-written file. The sandbox refuses a tenant folder that is a symlink to elsewhere.
-    """
-    folder = fsutil.inside(out_dir, f"{tenant}/{job}_{stamp}.json").parent
-    folder.mkdir(parents=True, exist_ok=True)
-    data = (json.dumps(record, indent=2) + "\n").encode("utf-8")
-    temporary = folder / f".{job}.{uuid.uuid4().hex}.tmp"  # not .json: read_history never picks it up
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(handle, view):]
-            os.fsync(handle)
-        finally:
-            os.close(handle)
-        counter = 0
-        while True:
-            target = folder / (f"{job}_{stamp}.json" if counter == 0 else f"{job}_{stamp}_{counter}.json")
-            try:
-                os.link(temporary, target)
-                return target
-            except FileExistsError:
-                counter += 1
-    finally:
-        os.unlink(temporary)

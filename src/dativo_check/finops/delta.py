@@ -13,7 +13,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from dativo_check.contract.model import Contract
 from dativo_check.finops.estimate import Estimate, Unestimable, Usage, cost, estimate
-from dativo_check.finops.metrics import RunMetrics
+from dativo_check.finops.metrics import History, RunMetrics
 from dativo_check.finops.pricing import Pricing
 from dativo_check.model import Finding, Level
 from dativo_check.ruledoc import from_text
@@ -53,13 +53,22 @@ COST_UNKNOWN = from_text("cost-unestimated", "info", "finops", "finops", """
 """)
 
 RULES = (COST_INCREASE, COST_UNKNOWN)
+ARROW = " -> "  # between a share's before and after in text, findings and the JSON report's `change`
 
 
 @dataclass(frozen=True)
 class Share:
+    """One factor's part of a cost delta: the factor as it was and as it is (a new or deleted contract has no
+    `before`; its `after` is "added" or "removed"), and the amount it adds to the monthly cost."""
+
     factor: str
-    change: str
+    before: str | None
+    after: str
     amount: float
+
+    def change_text(self, arrow: str = ARROW) -> str:
+        """Before and after joined by `arrow`, each format choosing its own."""
+        return self.after if self.before is None else f"{self.before}{arrow}{self.after}"
 
 
 @dataclass(frozen=True)
@@ -101,8 +110,8 @@ class CostDelta:
         return {"contract_id": self.contract_id, "file": self.file, "known": self.known, "reason": self.reason,
                 "before": round(self.before_total, 2), "after": round(self.after_total, 2),
                 "delta": round(self.delta, 2), "percent": None if self.percent is None else round(self.percent, 1),
-                "shares": [{"factor": s.factor, "change": s.change, "amount": round(s.amount, 2)}
-                           for s in self.shares]}
+                "shares": [{"factor": s.factor, "before": s.before, "after": s.after, "change": s.change_text(),
+                            "amount": round(s.amount, 2)} for s in self.shares]}
 
 
 @dataclass(frozen=True)
@@ -154,15 +163,15 @@ def attribute(before: Usage, after: Usage, pricing: Pricing) -> list[Share]:
     """The delta between two usages, split by factor (each factor's share is its substitution's difference)."""
     shares: list[Share] = []
     current = before
-    total = sum(cost(current, pricing)[:4])
+    total = cost(current, pricing).total
     for factor, fields, describe in _FACTORS:
         changed = {name: getattr(after, name) for name in fields if getattr(after, name) != getattr(current, name)}
         if not changed:
             continue
         following = dataclasses.replace(current, **changed)
-        following_total = sum(cost(following, pricing)[:4])
+        following_total = cost(following, pricing).total
         if abs(following_total - total) > 1e-9 or describe(current) != describe(following):
-            shares.append(Share(factor, f"{describe(current)} -> {describe(following)}", following_total - total))
+            shares.append(Share(factor, describe(current), describe(following), following_total - total))
         current, total = following, following_total
     return shares
 
@@ -172,20 +181,21 @@ def compare_costs(pairs: Sequence[tuple[Contract | None, Contract | None]], pric
                   thresholds: Mapping[str | None, Thresholds] | None = None) -> CostReport:
     """Cost before and after for each (base, head) pair of a change; findings for increases over thresholds."""
     thresholds = thresholds or {None: Thresholds()}
+    history = History(list(runs))
     deltas, findings = [], []
     for base, head in pairs:
         contract = head or base
         assert contract is not None
-        measured = [run for run in runs if run.contract_id == contract.id]
+        measured = history.for_contract(contract.id)
         before = estimate(base, pricing, measured) if base is not None else None
         after = estimate(head, pricing, measured) if head is not None else None
         shares: tuple[Share, ...] = ()
         if isinstance(before, Estimate) and isinstance(after, Estimate):
             shares = tuple(attribute(before.usage, after.usage, pricing))
         elif isinstance(after, Estimate) and base is None:
-            shares = (Share("new contract", "added", after.total),)
+            shares = (Share("new contract", None, "added", after.total),)
         elif isinstance(before, Estimate) and head is None:
-            shares = (Share("deleted contract", "removed", -before.total),)
+            shares = (Share("deleted contract", None, "removed", -before.total),)
         delta = CostDelta(contract.id or "?", contract.file, before, after, shares)
         deltas.append(delta)
         findings.extend(_findings(delta, contract, thresholds, pricing.currency))
@@ -207,7 +217,7 @@ def _findings(delta: CostDelta, contract: Contract, thresholds: Mapping[str | No
         level = Level.WARNING
     if level is None:
         return []
-    drivers = ", ".join(f"{s.factor} {s.change} ({s.amount:+,.2f})" for s in
+    drivers = ", ".join(f"{s.factor} {s.change_text()} ({s.amount:+,.2f})" for s in
                         sorted(delta.shares, key=lambda s: -s.amount)[:3] if s.amount > 0)
     share = "" if delta.percent is None else f", {delta.percent:+.0f} %"
     message = (f"monthly cost {delta.before_total:,.2f} -> {delta.after_total:,.2f} {currency} "
@@ -225,9 +235,8 @@ def _over(amount: float, percent: float, absolute_limit: float | None, percent_l
 
 def estimates_for(contracts: Sequence[Contract], pricing: Pricing,
                   runs: Sequence[RunMetrics] = ()) -> list[Estimate | Unestimable]:
-    return [estimate(contract, pricing, [run for run in runs if run.contract_id == contract.id])
-            for contract in contracts]
-
+    history = History(list(runs))
+    return [estimate(contract, pricing, history.for_contract(contract.id)) for contract in contracts]
 
 
 def thresholds_from(section: Mapping[str, Any]) -> dict[str | None, Thresholds]:

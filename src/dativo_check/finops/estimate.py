@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from dativo_check.contract.model import Contract, Property, items, text
+from dativo_check.diff.sla import duration_seconds
 from dativo_check.finops.metrics import RunMetrics
 from dativo_check.finops.pricing import Pricing
 from dativo_check.storage_types import estimated_bytes
@@ -58,6 +59,8 @@ class Estimate:
     usage: Usage
     stored_gb: float
     attribution: Mapping[str, Any]
+    runs_per_month: float
+    transferred_gb: float  # by a month's runs
 
     @property
     def total(self) -> float:
@@ -97,17 +100,10 @@ class Unestimable:
         return {"contract_id": self.contract_id, "file": self.file, "reason": self.reason}
 
 
-_DURATION_SECONDS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hr": 3600,
-                     "hour": 3600, "d": 86400, "day": 86400, "w": 604800, "week": 604800, "mo": 2629800,
-                     "month": 2629800, "y": 31557600, "yr": 31557600, "year": 31557600}
-
-
 def _seconds(sla: Mapping[str, Any] | None) -> float | None:
-    if not sla or not isinstance(sla.get("value"), (int, float)) or isinstance(sla.get("value"), bool):
-        return None
-    unit = str(sla.get("unit") or "d").strip().lower()
-    factor = _DURATION_SECONDS.get(unit) or _DURATION_SECONDS.get(unit.rstrip("s"))
-    return float(sla["value"]) * factor if factor and sla["value"] > 0 else None
+    """A frequency or retention SLA in seconds; None when absent, not a positive duration, or in an unknown unit."""
+    seconds = duration_seconds(sla.get("value"), sla.get("unit")) if sla else None
+    return seconds if seconds is not None and seconds > 0 else None
 
 
 def _number(value: Any) -> float | None:
@@ -203,17 +199,77 @@ def measured_usage(declared: Usage | str, runs: Sequence[RunMetrics], contract: 
         assumptions=base.assumptions + (f"measured over the last {len(recent)} run(s)",))
 
 
-def cost(usage: Usage, pricing: Pricing) -> tuple[float, float, float, float, float]:
-    """(compute, storage, network, api, stored GB) per month for a usage."""
-    primary = usage.servers[0] if usage.servers else None
-    runs = usage.runs_per_day * DAYS_PER_MONTH
+@dataclass(frozen=True)
+class RunUsage:
+    """What one run uses, in the units it is priced by."""
+
+    cpu_seconds: float
+    memory_gb: float
+    duration_seconds: float
+    bytes_transferred: float
+    api_calls: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class RunCost:
+    """What runs cost, by component (storage is paid by the month, not by the run)."""
+
+    compute: float
+    network: float
+    api: float
+
+    @property
+    def total(self) -> float:
+        return self.compute + self.network + self.api
+
+
+def run_cost(run: RunUsage, pricing: Pricing, server: str | None = None, runs: float = 1) -> RunCost:
+    """The cost of `runs` runs like `run` at `server`'s prices (None: the default prices): CPU seconds at the CPU-hour
+    price, memory held for the run's duration at the GB-hour price, bytes transferred at the network price, and API
+    calls at their price per 1,000."""
+    compute = runs * (run.cpu_seconds / 3600 * pricing.cpu_hour(server)
+                      + run.memory_gb * run.duration_seconds / 3600 * pricing.memory_gb_hour(server))
+    network = run.bytes_transferred * runs / 1e9 * pricing.network_gb(server)
+    api = sum(calls * runs / 1000 * pricing.api_per_thousand(name) for name, calls in run.api_calls.items())
+    return RunCost(compute, network, api)
+
+
+def average_run(usage: Usage, pricing: Pricing) -> RunUsage:
+    """One run of a usage: what was measured per run, the rest derived from volume, row width and frequency with
+    the pricing's estimation parameters."""
     rows_per_run = usage.rows_per_day / usage.runs_per_day if usage.runs_per_day else 0.0
     cpu = usage.cpu_seconds_per_run if usage.cpu_seconds_per_run is not None else (
         pricing.estimation("seconds-per-run") + rows_per_run / 1e6 * pricing.estimation("cpu-seconds-per-million-rows"))
-    duration = usage.duration_seconds if usage.duration_seconds is not None else cpu
-    memory = usage.memory_gb if usage.memory_gb is not None else pricing.estimation("memory-gb-per-run")
-    transferred = usage.bytes_per_run if usage.bytes_per_run is not None else rows_per_run * usage.row_bytes
-    compute = runs * (cpu / 3600 * pricing.cpu_hour(primary) + memory * duration / 3600 * pricing.memory_gb_hour(primary))
+    return RunUsage(
+        cpu_seconds=cpu,
+        memory_gb=usage.memory_gb if usage.memory_gb is not None else pricing.estimation("memory-gb-per-run"),
+        duration_seconds=usage.duration_seconds if usage.duration_seconds is not None else cpu,
+        bytes_transferred=usage.bytes_per_run if usage.bytes_per_run is not None else rows_per_run * usage.row_bytes,
+        api_calls=usage.api_calls_per_run)
+
+
+@dataclass(frozen=True)
+class MonthlyCost:
+    """A usage's cost per month by component, and the quantities it was priced by."""
+
+    compute: float
+    storage: float
+    network: float
+    api: float
+    stored_gb: float
+    runs: float
+    transferred_gb: float
+
+    @property
+    def total(self) -> float:
+        return self.compute + self.storage + self.network + self.api
+
+
+def cost(usage: Usage, pricing: Pricing) -> MonthlyCost:
+    """A month of a usage: its runs at the first server's prices, and a copy of the data on every server."""
+    runs = usage.runs_per_day * DAYS_PER_MONTH
+    run = average_run(usage, pricing)
+    month = run_cost(run, pricing, usage.servers[0] if usage.servers else None, runs)
     stored_gb = 0.0
     storage = 0.0
     for server in usage.servers:
@@ -222,9 +278,8 @@ def cost(usage: Usage, pricing: Pricing) -> tuple[float, float, float, float, fl
         gigabytes = daily * usage.retention_days / 1e9
         stored_gb += gigabytes
         storage += gigabytes * pricing.storage_gb_month(server, usage.storage_class)
-    network = transferred * runs / 1e9 * pricing.network_gb(primary)
-    api = sum(calls * runs / 1000 * pricing.api_per_thousand(name) for name, calls in usage.api_calls_per_run.items())
-    return compute, storage, network, api, stored_gb
+    return MonthlyCost(compute=month.compute, storage=storage, network=month.network, api=month.api,
+                       stored_gb=stored_gb, runs=runs, transferred_gb=run.bytes_transferred * runs / 1e9)
 
 
 def attribution(contract: Contract) -> dict[str, Any]:
@@ -243,9 +298,10 @@ def estimate(contract: Contract, pricing: Pricing, runs: Sequence[RunMetrics] = 
 
 
 def from_usage(contract: Contract, usage: Usage, pricing: Pricing) -> Estimate:
-    compute, storage, network, api, stored_gb = cost(usage, pricing)
-    return Estimate(contract.id or "?", contract.file, contract.version, pricing.currency, compute, storage, network,
-                    api, usage, stored_gb, attribution(contract))
+    monthly = cost(usage, pricing)
+    return Estimate(contract.id or "?", contract.file, contract.version, pricing.currency, monthly.compute,
+                    monthly.storage, monthly.network, monthly.api, usage, monthly.stored_gb, attribution(contract),
+                    monthly.runs, monthly.transferred_gb)
 
 
 def group_totals(estimates: Sequence[Estimate], key: str) -> dict[str, float]:

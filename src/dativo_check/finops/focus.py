@@ -33,7 +33,8 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 from dativo_check.errors import UsageError
-from dativo_check.finops.estimate import DAYS_PER_MONTH, Estimate, Unestimable
+from dativo_check.finops.estimate import Estimate, Unestimable
+from dativo_check.timefmt import rfc3339
 
 FOCUS_VERSION = "1.2"
 FORMATS = ("focus-csv", "focus-json")
@@ -142,13 +143,6 @@ def format_decimal(value: float | int | Decimal) -> str:
     return "0" if text in ("", "-0") else text
 
 
-def format_datetime(value: datetime) -> str:
-    """FOCUS Date/Time Format: UTC as `YYYY-MM-DDTHH:mm:ssZ` (a naive datetime is taken as UTC)."""
-    moment = value.astimezone(timezone.utc) if value.tzinfo else value
-    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
-            f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}Z")
-
-
 def tags(attribution: Mapping[str, Any]) -> dict[str, str | bool] | None:
     """FOCUS Tags of an estimate's attribution (see the module docstring), or None when it has none."""
     found: dict[str, str | bool] = {}
@@ -228,10 +222,7 @@ def _quantities(estimate: Estimate) -> dict[str, tuple[float, float, str]]:
     """(pricing quantity, consumed quantity, description) of each component, per month. Only what the estimate
     states without the pricing's estimation parameters: compute is counted in runs, not CPU or memory hours."""
     usage, name = estimate.usage, estimate.contract_id
-    runs = usage.runs_per_day * DAYS_PER_MONTH
-    rows_per_run = usage.rows_per_day / usage.runs_per_day if usage.runs_per_day else 0.0
-    per_run = usage.bytes_per_run if usage.bytes_per_run is not None else rows_per_run * usage.row_bytes
-    transferred = per_run * runs / 1e9
+    runs, transferred = estimate.runs_per_month, estimate.transferred_gb
     calls = sum(usage.api_calls_per_run.values()) * runs
     servers = ", ".join(usage.servers) or "no server"
     apis = ", ".join(sorted(usage.api_calls_per_run)) or "none"
@@ -271,7 +262,7 @@ def value_text(value: Any) -> str | None:
     if isinstance(value, (Decimal, int, float)):
         return format_decimal(value)
     if isinstance(value, datetime):
-        return format_datetime(value)
+        return rfc3339(value, fraction=False)  # FOCUS Date/Time Format: `YYYY-MM-DDTHH:mm:ssZ`
     if isinstance(value, (dict, abc.Mapping)):
         return json.dumps(dict(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return str(value)

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from dativo_check.model import Finding
 from dativo_check.ruledoc import from_text
+from dativo_check.timefmt import parse_time
 
 SCHEMA_TAG = "dativo-run-metrics/1"
 
@@ -59,13 +61,15 @@ class RunMetrics:
         return sum(self.api_calls.values())
 
 
-def parse_time(text: str) -> datetime.datetime:
-    value = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
+def _moment(text: str) -> datetime.datetime:
+    moment = parse_time(text)
+    if moment is None:  # read_history checked the format; a record passed in directly may still be wrong
+        raise ValueError(f"not an ISO 8601 date and time: {text!r}")
+    return moment
 
 
 def from_dict(data: Mapping[str, Any], file: str = "") -> RunMetrics:
-    started, finished = parse_time(data["started_at"]), parse_time(data["finished_at"])
+    started, finished = _moment(data["started_at"]), _moment(data["finished_at"])
     return RunMetrics(
         tenant=str(data["tenant"]), job=str(data["job"]), started_at=started, finished_at=finished,
         contract_id=data.get("contract_id"), contract_version=data.get("contract_version"),
@@ -99,8 +103,17 @@ class History:
     runs: list[RunMetrics] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
-    def for_contract(self, contract_id: str) -> list[RunMetrics]:
-        return [run for run in self.runs if run.contract_id == contract_id]
+    def for_contract(self, contract_id: str | None) -> list[RunMetrics]:
+        return list(self._by_contract.get(contract_id, ()))
+
+    @cached_property
+    def _by_contract(self) -> dict[str | None, list[RunMetrics]]:
+        """The runs grouped once, on first use (after `read_history` has filled the history), not scanned per
+        contract."""
+        grouped: dict[str | None, list[RunMetrics]] = {}
+        for run in self.runs:
+            grouped.setdefault(run.contract_id, []).append(run)
+        return grouped
 
 
 def read_history(folder: str | Path | None) -> History:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -76,21 +77,39 @@ def load_pricing(path: str | Path | None = None) -> Pricing:
     return Pricing(_merge(default, custom), str(path))
 
 
+def _schema() -> Any:
+    from dativo_check import resources
+
+    return resources.load_json_schema("finops", "pricing.schema.json")  # cached by resources
+
+
+@lru_cache(maxsize=None)
+def _validator() -> Any:
+    """The pricing schema, compiled once per process rather than for each file read (a load reads two)."""
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft201909Validator(_schema())
+
+
+@lru_cache(maxsize=None)
+def _vocabulary() -> frozenset[str]:
+    from dativo_check import schema_errors
+
+    return schema_errors.vocabulary_of(_schema())
+
+
 def _read(path: Path, label: str) -> dict[str, Any]:
-    from dativo_check import resources, schema_errors
+    from dativo_check import schema_errors
     from dativo_check.contract.loader import load_path
 
     if not path.is_file():
         raise UsageError(f"{label}: pricing file not found")
-    result = load_path(path, str(path))
+    result = load_path(path, str(path), noun="pricing file")
     if result.document is None:
         first = result.findings[0]
         raise UsageError(f"{first.location}: {first.message}")
-    import jsonschema_rs
-
-    schema = resources.load_json_schema("finops", "pricing.schema.json")
-    problems = schema_errors.problems(jsonschema_rs.Draft201909Validator(schema).iter_errors(result.document.data),
-                                      schema_errors.vocabulary_of(schema))
+    problems = schema_errors.problems(_validator().iter_errors(result.document.data), _vocabulary(),
+                                      schema_errors.keys_hint("pricing file", _schema()))
     if problems:
         where = [f"{path}:{result.document.locate(p.pointer, p.at_key)[0]}: {p.message}" for p in problems]
         raise UsageError("invalid pricing file:\n  " + "\n  ".join(where))
@@ -102,5 +121,7 @@ def inputs(config: Any, pricing: str | None = None, history: str | None = None) 
     ones (`finops.pricing`, `finops.history`), else the shipped prices."""
     from dativo_check.finops.metrics import read_history
 
+    if history is not None and not Path(history).is_dir():
+        raise UsageError(f"{history}: no such run-metrics folder")  # a named folder that is not there is a mistake
     pricing_path = pricing or (str(config.root / config.finops.pricing) if config.finops.pricing else None)
     return load_pricing(pricing_path), read_history(history or config.root / config.finops.history)

@@ -13,18 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from dativo_check import __version__
+from dativo_check.httputil import OPENER
 
 _NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect would carry the token to wherever it points: answer with the redirect's status instead."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001 - urllib's signature
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 class GitHubError(Exception):
@@ -55,7 +46,7 @@ class GitHubApi:
             "X-GitHub-Api-Version": "2022-11-28", "User-Agent": f"dativo-check/{__version__}",
             **({"Content-Type": "application/json"} if data is not None else {})})
         try:
-            with _OPENER.open(request, timeout=self.timeout) as response:
+            with OPENER.open(request, timeout=self.timeout) as response:  # never follows the token elsewhere
                 payload = response.read()
                 return (json.loads(payload) if payload else None), response.headers.get("Link", "")
         except urllib.error.HTTPError as error:

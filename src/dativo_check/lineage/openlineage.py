@@ -42,6 +42,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from dativo_check import __version__
 from dativo_check.contract.model import Contract, Property, SchemaObject, items, mapping, text
 from dativo_check.lineage.graph import DATASET, FLOW, Graph, Node, server_of
+from dativo_check.timefmt import parse_time, rfc3339
 
 OPENLINEAGE_VERSION = "2-0-2"
 CORE_SCHEMA_URL = f"https://openlineage.io/spec/{OPENLINEAGE_VERSION}/OpenLineage.json"
@@ -65,29 +66,6 @@ def producer_url(version: str = __version__) -> str:
 
 
 PRODUCER = producer_url()
-
-
-def rfc3339(moment: datetime) -> str:
-    """A UTC timestamp as RFC 3339 (`2024-12-09T15:20:00Z`; microseconds only when there are some)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    moment = moment.astimezone(timezone.utc)
-    pattern = "%Y-%m-%dT%H:%M:%S.%fZ" if moment.microsecond else "%Y-%m-%dT%H:%M:%SZ"
-    return moment.strftime(pattern)
-
-
-def parse_time(value: Any) -> datetime | None:
-    """A datetime from a YAML/JSON value (ISO 8601 text, with `Z` or an offset; naive means UTC), or None."""
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and value.strip():
-        try:
-            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-        except ValueError:
-            return None
-    else:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 # --- schemas and facets ----------------------------------------------------------------------------------------
@@ -398,9 +376,26 @@ def _graph_owners(node: Node) -> list[dict[str, str]]:
     return [{"name": f"user:{who.strip()}", "type": "owner"} for who in (node.owner or "").split(",") if who.strip()]
 
 
-def _dataset_facets(graph: Graph, node: Node, index: _Index, moment: datetime, producer: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Export:
+    """What the events of one export share, worked out once: the contract behind each dataset, the contract
+    datasets in event order, and the column lineage of each (its dataset event and its job event both carry it)."""
+
+    graph: Graph
+    index: _Index
+    datasets: tuple[Node, ...]
+    lineage: Mapping[str, dict[str, Any]]  # by node id
+
+
+def _export(graph: Graph, contracts: Iterable[Contract] | None) -> _Export:
+    index = _Index(_contracts_of(graph, contracts))
+    datasets = tuple(_contract_datasets(graph))
+    return _Export(graph, index, datasets, {node.id: _column_lineage(graph, node, index) for node in datasets})
+
+
+def _dataset_facets(node: Node, source: _Source | None, lineage: dict[str, Any], moment: datetime,
+                    producer: str) -> dict[str, Any]:
     facets: dict[str, Any] = {}
-    source = index.of(node)
     if source is None:  # only what the graph knows
         if node.columns:
             facets["schema"] = facet("SchemaDatasetFacet", producer, fields=[
@@ -435,7 +430,6 @@ def _dataset_facets(graph: Graph, node: Node, index: _Index, moment: datetime, p
     if change:
         facets["lifecycleStateChange"] = facet("LifecycleStateChangeDatasetFacet", producer,
                                                lifecycleStateChange=change)
-    lineage = _column_lineage(graph, node, index)
     if lineage:
         facets["columnLineage"] = facet("ColumnLineageDatasetFacet", producer, fields=lineage)
     return facets
@@ -444,13 +438,16 @@ def _dataset_facets(graph: Graph, node: Node, index: _Index, moment: datetime, p
 def dataset_events(graph: Graph, contracts: Iterable[Contract] | None = None, *, event_time: datetime | None = None,
                    producer: str = PRODUCER) -> list[dict[str, Any]]:
     """A static `DatasetEvent` per contract dataset of the graph, ordered by namespace and name."""
-    index = _Index(_contracts_of(graph, contracts))
+    return _dataset_events(_export(graph, contracts), event_time, producer)
+
+
+def _dataset_events(export: _Export, event_time: datetime | None, producer: str) -> list[dict[str, Any]]:
     out = []
-    for node in _contract_datasets(graph):
-        source = index.of(node)
+    for node in export.datasets:
+        source = export.index.of(node)
         moment = _event_time(event_time, source.contract if source else None)
         dataset = {"namespace": node.namespace, "name": node.name,
-                   "facets": _dataset_facets(graph, node, index, moment, producer)}
+                   "facets": _dataset_facets(node, source, export.lineage[node.id], moment, producer)}
         out.append(_event("DatasetEvent", moment, producer, dataset=dataset))
     return out
 
@@ -458,18 +455,22 @@ def dataset_events(graph: Graph, contracts: Iterable[Contract] | None = None, *,
 def job_events(graph: Graph, contracts: Iterable[Contract] | None = None, *, job_namespace: str = JOB_NAMESPACE,
                event_time: datetime | None = None, producer: str = PRODUCER) -> list[dict[str, Any]]:
     """A static `JobEvent` per contract dataset that flows from others: the job that computes it."""
-    index = _Index(_contracts_of(graph, contracts))
+    return _job_events(_export(graph, contracts), job_namespace, event_time, producer)
+
+
+def _job_events(export: _Export, job_namespace: str, event_time: datetime | None,
+                producer: str) -> list[dict[str, Any]]:
     out = []
-    for node in _contract_datasets(graph):
-        upstream = _flow_in(graph, node)
+    for node in export.datasets:
+        upstream = _flow_in(export.graph, node)
         if not upstream:
             continue
-        source = index.of(node)
+        source = export.index.of(node)
         contract = source.contract if source else None
         moment = _event_time(event_time, contract)
         server = server_of(contract) if contract else None
         facets: dict[str, Any] = {}
-        query = _sql(graph, node, source)
+        query = _sql(export.graph, node, source)
         if query:
             sql = facet("SQLJobFacet", producer, query=query)
             if server is not None and text(server.get("type")):
@@ -485,7 +486,7 @@ def job_events(graph: Graph, contracts: Iterable[Contract] | None = None, *, job
                                   integration=INTEGRATION, jobType="JOB")
         inputs = sorted({(source_node.namespace or "", source_node.name or "") for source_node, _ in upstream})
         output: dict[str, Any] = {"namespace": node.namespace, "name": node.name}
-        lineage = _column_lineage(graph, node, index)
+        lineage = export.lineage[node.id]
         if lineage:
             output["facets"] = {"columnLineage": facet("ColumnLineageDatasetFacet", producer, fields=lineage)}
         job = {"namespace": job_namespace, "name": job_name(node), "facets": facets}
@@ -512,9 +513,9 @@ def events(graph: Graph, contracts: Iterable[Contract] | None = None, *, job_nam
     `contracts` are the contracts the graph was built from (by default the graph's own `contracts`, if it keeps
     them); without them only what the graph itself knows is exported (names, columns, owners, column lineage).
     """
-    contracts = _contracts_of(graph, contracts)
-    return (dataset_events(graph, contracts, event_time=event_time, producer=producer)
-            + job_events(graph, contracts, job_namespace=job_namespace, event_time=event_time, producer=producer))
+    export = _export(graph, contracts)
+    return (_dataset_events(export, event_time, producer)
+            + _job_events(export, job_namespace, event_time, producer))
 
 
 def dumps(event: Mapping[str, Any]) -> str:

@@ -5,7 +5,8 @@ optionally sent to an OpenLineage HTTP endpoint (Marquez or any other backend of
   measured usage as the custom `dativo_metrics` facet, the tenant as a run tag, `errorMessage` for a failed run,
   `processing_engine`, `nominalTime` when the metrics carry one), and statistics on the input and output datasets.
 - `record_run` writes it to `.lineage/<tenant>/<job>_<YYYYMMDDTHHMMSSZ>.json`: names reduced to `[A-Za-z0-9._-]`,
-  never outside `.lineage/`, never over an existing file (a second record in the same second gets `_1`, `_2`, ...).
+  never outside `.lineage/`, never over an existing file (a second record in the same second gets `_1`, `_2`, ...),
+  and returns the path with the event.
 - `emit` posts an event with retries and exponential backoff, and fails with a clear `EmitError`.
 """
 
@@ -16,14 +17,16 @@ import os
 import re
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from dativo_check import __version__
 from dativo_check.errors import UsageError
-from dativo_check.lineage.openlineage import (CORE_SCHEMA_URL, PRODUCER, check_event, facet, parse_time, rfc3339,
-                                              vendored_schemas)
+from dativo_check.fsutil import safe_name, write_new
+from dativo_check.lineage.openlineage import CORE_SCHEMA_URL, PRODUCER, check_event, facet, vendored_schemas
+from dativo_check.timefmt import parse_time, rfc3339
 
 EVENT_TYPES = ("START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER")
 _STATUS_ALIASES = {
@@ -39,7 +42,6 @@ STATUS_ALIASES = {alias: kind for kind, aliases in _STATUS_ALIASES.items() for a
 METRICS_FACET = "dativo_metrics"
 # runIds derived from (tenant, job, start time) live in this UUID namespace
 RUN_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/dativo-io/dativo-check/lineage/run")
-MAX_NAME = 100
 DEFAULT_PATH = "/api/v1/lineage"
 
 # run-metrics keys (compared without `_`, `-`, spaces and case) -> (facet field, kind)
@@ -60,6 +62,7 @@ _METRIC_ALIASES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("apiCalls", "calls", ("apicalls", "apicallsbytype")),
 )
 _METRIC_KEYS = {alias: (field, kind) for field, kind, aliases in _METRIC_ALIASES for alias in aliases}
+_STARTED_KEYS = next(aliases for field, _, aliases in _METRIC_ALIASES if field == "startedAt")
 _RUN_ID_KEYS = ("runid",)
 _ERROR_KEYS = ("error", "errormessage", "message")
 _LANGUAGE_KEYS = ("programminglanguage", "language")
@@ -77,13 +80,6 @@ def event_type(status: str) -> str:
         return STATUS_ALIASES[key]
     raise UsageError(f"unknown run status {status!r}; use one of {', '.join(EVENT_TYPES)} (any case) or an alias "
                      "such as success, failed, cancelled")
-
-
-def safe_name(value: str) -> str:
-    """A file-name part: only `A-Z a-z 0-9 . _ -`, never starting with a dot, never empty, at most 100 characters."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", value or "")
-    cleaned = re.sub(r"^\.+", lambda dots: "_" * len(dots.group()), cleaned)[:MAX_NAME]
-    return cleaned or "_"
 
 
 # --- metrics ---------------------------------------------------------------------------------------------------
@@ -204,7 +200,7 @@ def run_id_for(tenant: str, job: str, metrics: Mapping[str, Any] | None = None, 
             return str(uuid.UUID(str(given)))
         except ValueError:
             raise UsageError(f"run id {given!r} is not a UUID") from None
-    started = _pick(metrics or {}, ("startedat", "starttime", "startts"))
+    started = _pick(metrics or {}, _STARTED_KEYS)
     if started is not None:
         moment = _time(started, "startedAt", "metrics")
         return str(uuid.uuid5(RUN_NAMESPACE, f"{tenant}\n{job}\n{rfc3339(moment)}"))
@@ -296,39 +292,27 @@ def metrics_schema_url() -> str:
 # --- the file --------------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RecordedRun:
+    """A run event and the file it was written to, so that it can be sent on without reading the file back."""
+
+    path: Path
+    event: dict[str, Any]
+
+
 def write_event(out_root: Path | str, tenant: str, job: str, event: Mapping[str, Any],
                 now: datetime | None = None) -> Path:
     """Write `event` to `<out_root>/.lineage/<tenant>/<job>_<timestamp>.json` without replacing any file."""
-    from dativo_check.fsutil import Sandbox, write_atomic
-
-    moment = _utc(now)
-    stamp = moment.strftime("%Y%m%dT%H%M%SZ")
-    sandbox = Sandbox(out_root)
-    folder = f".lineage/{safe_name(tenant)}"
+    stamp = _utc(now).strftime("%Y%m%dT%H%M%SZ")
     content = json.dumps(event, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    for counter in range(10_000):
-        suffix = f"_{counter}" if counter else ""
-        path = sandbox.path(f"{folder}/{safe_name(job)}_{stamp}{suffix}.json")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.close(os.open(path, flags, 0o666))  # claim the name: O_EXCL fails if anyone has it
-        except FileExistsError:
-            continue
-        try:
-            write_atomic(path, content)
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
-        return path
-    raise UsageError(f"too many lineage records for {job} at {stamp} in {Path(out_root) / folder}")
+    return write_new(out_root, f".lineage/{safe_name(tenant)}/{safe_name(job)}_{stamp}", ".json", content)
 
 
 def record_run(out_root: Path | str, tenant: str, job: str, status: str,
                metrics: Mapping[str, Any] | str | os.PathLike | None = None, now: datetime | None = None,
-               **options: Any) -> Path:
+               **options: Any) -> RecordedRun:
     """Build the RunEvent of a run (see `run_event`; `metrics` may be a run-metrics file), check it against the
-    vendored schemas and write it under `<out_root>/.lineage/<tenant>/`. Returns the file written."""
+    vendored schemas and write it under `<out_root>/.lineage/<tenant>/`. Returns the file written and the event."""
     source = "metrics"
     if metrics is not None and not isinstance(metrics, Mapping):
         source = f"metrics file {os.fspath(metrics)}"
@@ -339,7 +323,7 @@ def record_run(out_root: Path | str, tenant: str, job: str, status: str,
         check_event(event)
     except ValueError as error:
         raise UsageError(f"the run event for {job} would not be valid OpenLineage: {error}") from None
-    return write_event(out_root, tenant, job, event, moment)
+    return RecordedRun(write_event(out_root, tenant, job, event, moment), event)
 
 
 # --- sending ---------------------------------------------------------------------------------------------------
@@ -383,16 +367,6 @@ def shown_url(url: str) -> str:
     return f"{parts.scheme}://{host}{port}{parts.path}{query}"
 
 
-def _no_redirects() -> Any:
-    import urllib.request
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-            return None  # a redirect becomes an HTTPError: never re-post (or send the token) elsewhere
-
-    return urllib.request.build_opener(NoRedirect)
-
-
 def _excerpt(raw: bytes, secrets: Iterable[str]) -> str:
     body = " ".join(raw.decode("utf-8", "replace").split())[:200]
     for secret in secrets:
@@ -415,6 +389,8 @@ def emit(event: Mapping[str, Any], url: str, *, token: str | None = None, retrie
     import urllib.request
     from urllib.parse import unquote, urlsplit, urlunsplit
 
+    from dativo_check.httputil import OPENER
+
     target = endpoint(url)
     shown = shown_url(target)
     parts = urlsplit(target)
@@ -432,14 +408,13 @@ def emit(event: Mapping[str, Any], url: str, *, token: str | None = None, retrie
         netloc = (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port else "")
         target = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
     body = json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    opener = _no_redirects()
     attempts = max(0, retries) + 1
     reason = "no attempt made"
     for attempt in range(attempts):
         request = urllib.request.Request(target, data=body, headers=headers, method="POST")
         wait = min(backoff * (2 ** attempt), max_backoff)
         try:
-            with opener.open(request, timeout=timeout) as response:
+            with OPENER.open(request, timeout=timeout) as response:
                 response.read()
                 return int(response.status)
         except urllib.error.HTTPError as error:

@@ -69,7 +69,7 @@ def delta_text(report: CostReport) -> str:
         lines.append(f"  {delta.contract_id}: {delta.before_total:,.2f} -> {delta.after_total:,.2f}"
                      f" {report.currency} ({delta.delta:+,.2f}{percent})")
         for share in delta.shares:
-            lines.append(f"    {share.factor}: {share.change} ({share.amount:+,.2f})")
+            lines.append(f"    {share.factor}: {share.change_text()} ({share.amount:+,.2f})")
     for finding in report.findings:
         lines.append(f"{finding.location} {finding.level.value} {finding.message} ({finding.rule})")
     return "\n".join(lines) + "\n"
@@ -102,11 +102,16 @@ def delta_markdown(body: Mapping[str, Any], details: bool = True, rows: int | No
             if not delta["known"]:
                 lines.append(f"- {code(delta['contract_id'])}: not estimated: {escape(delta['reason'])}")
                 continue
-            parts = "; ".join(f"{escape(s['factor'])} {escape(s['change']).replace(' -&gt; ', ' → ')} "
-                              f"({s['amount']:+,.2f})" for s in delta["shares"])
+            parts = "; ".join(f"{escape(s['factor'])} {_change_markdown(s)} ({s['amount']:+,.2f})"
+                              for s in delta["shares"])
             lines.append(f"- {code(delta['contract_id'])}: {parts}")
         lines += ["", "</details>"]
     return "\n".join(lines) + "\n"
+
+
+def _change_markdown(share: Mapping[str, Any]) -> str:
+    after = escape(share["after"])
+    return after if share["before"] is None else f"{escape(share['before'])} → {after}"
 
 
 def anomalies_text(reports: Sequence[JobReport], findings: Sequence[Finding]) -> str:
