@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 
 from conftest import EXAMPLES, dump, example_data, write
 from dativo_check.config import DbtSettings
@@ -136,3 +137,42 @@ def test_unparsable_contract_stops_generation_with_its_finding(tmp_path, cli):
     write(tmp_path, "c.yaml", "kind: DataContract\nid: [broken\n")
     run = cli("dbt", "generate", "c.yaml", "--out", "out", cwd=tmp_path)
     assert run.code == 1 and "yaml-syntax" in run.err and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("unit, count, period", [({"unit": "m"}, 2, "minute"), ({}, 2, "day")])
+def test_sla_durations_read_as_the_cost_estimate_reads_them(unit, count, period):
+    """`m` is minutes and a missing unit days, for the freshness and the retention test alike."""
+    import yaml
+
+    from dativo_check.contract.loader import load_text
+    from dativo_check.contract.model import Contract
+
+    data = example_data("postgres/v1.0/orders.yaml")
+    data["slaProperties"] = [{"property": "latency", "value": 2, **unit, "element": "orders.updated_at"},
+                             {"property": "retention", "value": 2, **unit}]
+    contract = Contract(load_text(dump(data), "orders.yaml").document)
+    files = {file.path: file for file in generate([contract], DbtSettings(), models=False).files}
+    source = yaml.safe_load(files["models/sources/webshop_orders.yml"].text)["sources"][0]
+    orders = next(table for table in source["tables"] if table["name"] == "orders")
+    assert orders["config"]["freshness"] == {"warn_after": {"count": count, "period": period}}
+    updated_at = next(column for column in orders["columns"] if column["name"] == "updated_at")
+    assert {"dativo_retention": {"arguments": {"period": count, "datepart": period}}} in updated_at["data_tests"]
+
+
+def test_reordered_keys_are_no_drift_and_only_generated_files_count(tmp_path):
+    import yaml
+
+    from dativo_check.dbt import output
+
+    generation = _generate_examples()
+    assert not output.has_generated_files(tmp_path)
+    write(tmp_path, "models/marts/revenue.sql", "select 1\n")
+    assert not output.has_generated_files(tmp_path)
+    output.apply(output.plan(generation, tmp_path), tmp_path)
+    assert output.has_generated_files(tmp_path)
+    source = tmp_path / "models/sources/webshop_orders.yml"
+    header, body = source.read_text().split("\n", 1)
+    reordered = {key: value for key, value in reversed(yaml.safe_load(body).items())}
+    source.write_text(header + "\n" + yaml.safe_dump(reordered, sort_keys=False))
+    changes = {change.path: change.action for change in output.plan(generation, tmp_path)}
+    assert set(changes.values()) == {"unchanged"} and "models/marts/revenue.sql" not in changes

@@ -11,7 +11,7 @@ from conftest import EXAMPLES, dump, example_data, git, write
 from dativo_check.config import Config
 from dativo_check.contract.load import load_contracts
 from dativo_check.lineage import graph as lineage
-from dativo_check.lineage.naming import dataset_name
+from dativo_check.lineage.naming import dataset_name, namespace_of
 from dativo_check.report.lineage_format import graph_dot, impact_mermaid, mermaid_text
 
 
@@ -204,3 +204,29 @@ def test_impact_flowchart_marks_breaking_nodes_and_caps_its_size(changed_repo, c
     capped = impact_mermaid(impacts, graph, depth=5, max_nodes=3)
     assert "+" in capped and "more downstream" in capped
     assert capped.count('["') + capped.count('(["') <= 4 + 1
+
+
+def test_traversal_reaches_but_does_not_pass_the_nodes_follow_refuses():
+    graph = lineage.Graph()
+    for name in "abcde":
+        graph.add_node(lineage.Node(name, lineage.DATASET, name))
+    for source, target in (("a", "b"), ("b", "c"), ("a", "d"), ("d", "e"), ("c", "e")):
+        graph.edge(source, target, lineage.FLOW)
+    # c lies behind b only; e is also behind d
+    down = lineage.downstream(graph, ["a"], follow=lambda node: node.id != "b")
+    assert {(r.node.id, r.depth) for r in down} == {("b", 1), ("d", 1), ("e", 2)}
+    up = lineage.upstream(graph, ["e"], follow=lambda node: node.id != "c")
+    assert {r.node.id for r in up} == {"c", "d", "a"}
+    assert {r.node.id for r in lineage.downstream(graph, ["a"])} == {"b", "c", "d", "e"}
+
+
+@pytest.mark.parametrize("server, namespace", [
+    ({"type": "postgres", "host": "db", "port": 5432, "database": "shop"}, "postgres://db:5432"),
+    ({"type": "athena", "regionName": "eu-west-1"}, "awsathena://athena.eu-west-1.amazonaws.com"),
+    ({"type": "s3", "location": "s3://bucket/raw/orders/"}, "s3://bucket"),
+    ({"type": "local", "path": "/data/orders"}, "file:"),
+    (None, "contract://c-1"),
+])
+def test_a_contract_s_tables_share_the_namespace_of_its_server(server, namespace):
+    assert namespace_of(server, "c-1") == namespace
+    assert {dataset_name(server, table, "c-1").namespace for table in ("orders", "lines")} == {namespace}

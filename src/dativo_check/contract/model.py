@@ -99,6 +99,18 @@ class Property:
     def transform_source_objects(self) -> list[str]:
         return [source for source in items(self.data.get("transformSourceObjects")) if isinstance(source, str)]
 
+    @property
+    def foreign_keys(self) -> list[str]:
+        """The foreign keys the property declares, as written: the `references` custom property, then the `to` of
+        v3.1 `relationships` (one target or a list)."""
+        declared = custom_properties(self.data.get("customProperties")).get("references")
+        found = [declared] if isinstance(declared, str) else []
+        for relationship in items(self.data.get("relationships")):
+            target = mapping(relationship).get("to")
+            targets = target if isinstance(target, list) else [target]
+            found.extend(value for value in targets if isinstance(value, str))
+        return found
+
     @cached_property
     def children(self) -> tuple[Property, ...]:
         """Nested properties: `properties` of an object, and the `items` of an array with their properties."""
@@ -275,3 +287,12 @@ class Contract:
                 at_key: bool = False) -> Finding:
         line, column = self.locate(pointer, at_key)
         return Finding(rule, level, message, self.file, line, column, pointer, hint)
+
+
+def server_of(contract: Contract, preferred: str | None = None) -> Mapping[str, Any] | None:
+    """The server that locates a contract's data: the one named `preferred` if the contract has it, else the
+    production one, else the first."""
+    servers = contract.servers
+    named = [server for server in servers if preferred and server.get("server") == preferred]
+    production = [server for server in servers if server.get("environment") in ("production", "prod")]
+    return next(iter(named + production + servers), None)

@@ -18,13 +18,13 @@ from typing import Any, Mapping, Sequence
 from dativo_check.contract.model import Property, mapping
 from dativo_check.dbt.names import inert, sql_column
 from dativo_check.diff.quality import valid_values
+from dativo_check.diff.sla import duration_seconds
 
 _NULL_RULES = {"nullcheck", "notnull", "nullvalues", "completeness"}
 _UNIQUE_RULES = {"uniquecheck", "unique", "duplicatecount", "duplicatevalues", "uniqueness"}
 _VALID_RULES = {"validvalues", "invalidvalues", "acceptedvalues"}
 _RANGE_RULES = {"rangecheck", "range", "between", "valuerange", "mincheck", "maxcheck"}
 _COUNT_RULES = {"rowcount", "countcheck"}
-_SECONDS_PER = {"day": 86400, "month": 2629800, "year": 31557600}
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class Test:
 
     @property
     def key(self) -> tuple:
+        """What makes two tests the same test; severity aside."""
         return self.name, self.arguments
 
 
@@ -56,7 +57,6 @@ class SingularTest:
 
     name: str
     sql: str
-    rule: str
     severity: str = "error"
 
     @property
@@ -73,11 +73,12 @@ class Plan:
     table: list[Test] = field(default_factory=list)
     singular: list[SingularTest] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    # the column that says when a row arrived: the retention test and the source freshness both read it
+    loaded_at: str | None = None
 
     def add(self, column: str, test: Test) -> None:
         tests = self.columns.setdefault(column, [])
-        same = next((index for index, known in enumerate(tests) if known.name == test.name
-                     and known.arguments == test.arguments), None)
+        same = next((index for index, known in enumerate(tests) if known.key == test.key), None)
         if same is None:
             tests.append(test)
         elif test.severity == "error":
@@ -208,19 +209,29 @@ def _exclusive(name: str, value: Any, what: str, lower: bool) -> list[tuple[str,
     return [(name, value), ("min_inclusive" if lower else "max_inclusive", False)]
 
 
+def _seconds_per(datepart: str) -> int:
+    """One dbt datepart in whole seconds, sized by the SLA unit table."""
+    seconds = duration_seconds(1, datepart)
+    if seconds is None:
+        raise ValueError(f"the SLA unit table has no {datepart!r}")
+    return round(seconds)
+
+
+# dbt dateparts, largest first, sized as every SLA is read: a month is the month the cost estimate prices
+_DATEPARTS = tuple((part, _seconds_per(part)) for part in ("year", "month", "day", "hour", "minute", "second"))
+
+
 def retention(sla: Mapping[str, Any] | None) -> tuple[int, str] | None:
-    """The retention SLA as (count, datepart) for `dativo_retention`, in whole days, months or years."""
-    if not sla or not _number(sla.get("value")):
+    """The retention SLA as (count, datepart) for `dativo_retention`, in the largest datepart that measures it whole.
+
+    Its units are those of every other SLA (`m` is minutes, a missing unit days), so dbt tests the retention the
+    cost estimate prices.
+    """
+    seconds = duration_seconds(sla.get("value"), sla.get("unit")) if sla else None
+    if seconds is None:
         return None
-    unit = str(sla.get("unit") or "d").strip().lower().rstrip("s")
-    datepart = {"d": "day", "day": "day", "m": "month", "mo": "month", "month": "month", "y": "year", "yr": "year",
-                "year": "year"}.get(unit)
-    if datepart is None:
-        return None
-    value = sla["value"]
-    if value != int(value):
-        return int(value * _SECONDS_PER[datepart] / _SECONDS_PER["day"]), "day"
-    return int(value), datepart
+    whole = round(seconds)
+    return next((whole // size, part) for part, size in _DATEPARTS if whole % size == 0)
 
 
 def singular_sql(rule: Mapping[str, Any], relation: str, column: str | None, tables: Mapping[str, str]) -> str | None:

@@ -18,7 +18,7 @@ from importlib import resources
 from typing import Any, Mapping, Sequence
 
 from dativo_check.config import DbtSettings
-from dativo_check.contract.model import Contract, Property, SchemaObject, items, mapping, text
+from dativo_check.contract.model import Contract, Property, SchemaObject, items, mapping, server_of, text
 from dativo_check.dbt import data_tests
 from dativo_check.dbt.names import dbt_name, inert, is_identifier, jinja_string, sql_column
 from dativo_check.model import Finding
@@ -181,7 +181,7 @@ def _render_source(job: _Job, position: int) -> tuple[list[GeneratedFile], list[
     notes: list[Note] = []
     plans = {id(table): _plan(table, job.index, job.siblings[id(table.contract)], job.settings, notes)
              for table in members}
-    files = [_source_file(source, members, plans, job.settings)]
+    files = [_source_file(source, members, plans)]
     for table in members:
         files.extend(_singular_files(table, plans[id(table)]))
     if job.models:
@@ -228,17 +228,8 @@ def _source_name(contract: Contract, settings: DbtSettings) -> str:
     return dbt_name(next((value for value in candidates if value), None), "contracts")
 
 
-def _server(contract: Contract, settings: DbtSettings) -> Mapping[str, Any]:
-    servers = contract.servers
-    if settings.server:
-        chosen = next((s for s in servers if s.get("server") == settings.server), None)
-        if chosen is not None:
-            return chosen
-    return next((s for s in servers if s.get("environment") in ("production", "prod")), servers[0] if servers else {})
-
-
 def _location(contract: Contract, settings: DbtSettings, source: str) -> tuple[str | None, str]:
-    server = _server(contract, settings)
+    server = server_of(contract, settings.server) or {}
     database = next((text(server.get(key)) for key in _LOCATION_KEYS["database"] if text(server.get(key))), None)
     schema = next((text(server.get(key)) for key in _LOCATION_KEYS["schema"] if text(server.get(key))), None)
     if settings.database is False:
@@ -295,13 +286,16 @@ def loaded_at_column(table: Table, settings: DbtSettings) -> str | None:
 
 
 def _freshness(contract: Contract) -> dict[str, Any] | None:
-    """dbt freshness from the SLA: warn after one update interval, fail after interval plus latency."""
+    """dbt freshness from the SLA: warn after one update interval, fail after interval plus latency.
+
+    The durations are read as the cost estimate reads them (`m` is minutes, a missing unit days).
+    """
     def minutes(name: str) -> int | None:
-        from dativo_check.diff.sla import magnitude
+        from dativo_check.diff.sla import duration_seconds
 
         sla = contract.sla(name)
-        seconds = magnitude(sla) if sla is not None else None
-        return int(seconds // 60) if isinstance(seconds, (int, float)) and seconds > 0 else None
+        seconds = duration_seconds(sla.get("value"), sla.get("unit")) if sla is not None else None
+        return int(seconds // 60) if seconds is not None and seconds > 0 else None
 
     frequency, latency = minutes("frequency"), minutes("latency")
     if frequency is None and latency is None:
@@ -336,11 +330,7 @@ def _meta(table: Table) -> dict[str, Any]:
 def _references(prop: Property, table: Table) -> list[tuple[str | None, str, str]]:
     """(contract id, object, property) of each foreign key the property declares."""
     found = []
-    declared = [value for value in [prop_custom(prop, "references")] if isinstance(value, str)]
-    for relationship in items(prop.get("relationships")):
-        target = mapping(relationship).get("to")
-        declared.extend([target] if isinstance(target, str) else [t for t in items(target) if isinstance(t, str)])
-    for target in declared:
+    for target in prop.foreign_keys:
         reference = parse_reference(target)
         if reference is not None and reference.property_path:
             found.append((reference.contract_id, reference.object_name, reference.property_path))
@@ -348,12 +338,6 @@ def _references(prop: Property, table: Table) -> list[tuple[str | None, str, str
             obj, _, column = target.rpartition(".")
             found.append((table.contract.id, obj.split("/")[-1], column))
     return found
-
-
-def prop_custom(prop: Property, name: str) -> Any:
-    from dativo_check.contract.model import custom_properties
-
-    return custom_properties(prop.get("customProperties")).get(name)
 
 
 def _plan(table: Table, index: Mapping[tuple, Table], siblings: Sequence[Table], settings: DbtSettings,
@@ -368,29 +352,30 @@ def _plan(table: Table, index: Mapping[tuple, Table], siblings: Sequence[Table],
             target = index.get((contract_id, target_object))
             target_prop = target.obj.property_by_name(target_property) if target else None
             if target is None or target_prop is None:
-                notes.append(_note(contract, prop.pointer, f"{prop.path}: the reference to {contract_id}:"
-                                                          f"{target_object}.{target_property} is not in this run, "
-                                                          "so it has no relationships test"))
+                notes.append(Note(contract, prop.pointer, f"{prop.path}: the reference to {contract_id}:"
+                                                         f"{target_object}.{target_property} is not in this run, "
+                                                         "so it has no relationships test"))
                 continue
             relation = (target, column_name(target_prop))
         data_tests.column_tests(plan, prop, column, column == single, relation)
         if mapping(prop.get("logicalTypeOptions")).get("pattern"):
-            notes.append(_note(contract, prop.pointer + "/logicalTypeOptions/pattern",
-                               f"{prop.path}: pattern has no portable dbt test"))
+            notes.append(Note(contract, prop.pointer + "/logicalTypeOptions/pattern",
+                              f"{prop.path}: pattern has no portable dbt test"))
     composite = _composite_key(obj)
     if composite:
         plan.table.append(data_tests.Test("dativo_unique_combination", (("columns", composite),)))
     data_tests.table_quality(plan, obj.quality, obj.name or "table")
-    loaded_at = loaded_at_column(table, settings)
+    plan.loaded_at = loaded_at_column(table, settings)
     period = data_tests.retention(contract.sla("retention"))
-    if loaded_at and period:
-        plan.add(loaded_at, data_tests.Test("dativo_retention", (("period", period[0]), ("datepart", period[1]))))
+    if plan.loaded_at and period:
+        plan.add(plan.loaded_at, data_tests.Test("dativo_retention", (("period", period[0]),
+                                                                      ("datepart", period[1]))))
     elif period:
-        notes.append(_note(contract, obj.pointer, f"{obj.name}: no load-time column, so the retention SLA has no "
-                                                  "test (name one under dbt.loaded-at-fields)"))
+        notes.append(Note(contract, obj.pointer, f"{obj.name}: no load-time column, so the retention SLA has no "
+                                                 "test (name one under dbt.loaded-at-fields)"))
     _singular(plan, table, siblings)
     for label, reason in plan.skipped:
-        notes.append(_note(contract, obj.pointer, f"{label}: {reason}"))
+        notes.append(Note(contract, obj.pointer, f"{label}: {reason}"))
     return plan
 
 
@@ -409,7 +394,7 @@ def _singular(plan: data_tests.Plan, table: Table, siblings: Sequence[Table]) ->
             if sql is None:
                 plan.skipped.append((label, "a SQL rule needs a query and a numeric threshold"))
                 continue
-            plan.singular.append(data_tests.SingularTest(dbt_name(f"{table.name}__{label}"), sql, label,
+            plan.singular.append(data_tests.SingularTest(dbt_name(f"{table.name}__{label}"), sql,
                                                          data_tests.severity(rule)))
 
 
@@ -419,10 +404,6 @@ def _query_label(rule: Mapping[str, Any], column: str | None) -> str:
 
     query = " ".join(str(rule.get("query", "")).split())
     return f"{column or 'table'}_sql_{hashlib.sha256(query.encode('utf-8')).hexdigest()[:8]}"
-
-
-def _note(contract: Contract, pointer: str, message: str) -> Note:
-    return Note(contract, pointer, message)
 
 
 def _column(prop: Property, plan: data_tests.Plan, with_type: bool) -> dict[str, Any]:
@@ -457,7 +438,7 @@ def _data_type(prop: Property) -> str | None:
     return _LOGICAL_DATA_TYPES.get(prop.logical_type or "")
 
 
-def _table_entry(table: Table, plan: data_tests.Plan, settings: DbtSettings) -> dict[str, Any]:
+def _table_entry(table: Table, plan: data_tests.Plan) -> dict[str, Any]:
     entry: dict[str, Any] = {"name": table.name}
     if table.identifier:
         entry["identifier"] = table.identifier
@@ -469,10 +450,9 @@ def _table_entry(table: Table, plan: data_tests.Plan, settings: DbtSettings) -> 
                                              any(_is_pii(p) for _, p in _walk(table)))
     tags += [dbt_name(tag) for tag in table.contract.get("tags") or [] if isinstance(tag, str)]
     config["tags"] = sorted(set(tags), key=tags.index)
-    loaded_at = loaded_at_column(table, settings)
     freshness = _freshness(table.contract)
-    if loaded_at and freshness:
-        config["loaded_at_field"] = loaded_at
+    if plan.loaded_at and freshness:
+        config["loaded_at_field"] = plan.loaded_at
         config["freshness"] = freshness
     entry["config"] = config
     entry["columns"] = [_column(prop, plan, with_type=False) for prop in table.obj.properties]
@@ -496,8 +476,7 @@ def _yaml_file(path: str, data: dict[str, Any], tables: Sequence[Table]) -> Gene
     return GeneratedFile(path, _header("yaml", tables) + dump(data), yaml=True)
 
 
-def _source_file(source: str, tables: list[Table], plans: Mapping[int, data_tests.Plan],
-                 settings: DbtSettings) -> GeneratedFile:
+def _source_file(source: str, tables: list[Table], plans: Mapping[int, data_tests.Plan]) -> GeneratedFile:
     first = tables[0]
     entry: dict[str, Any] = {"name": source}
     if first.database:
@@ -506,8 +485,7 @@ def _source_file(source: str, tables: list[Table], plans: Mapping[int, data_test
     purposes = sorted({text(mapping(t.contract.get("description")).get("purpose")) or "" for t in tables} - {""})
     if len(purposes) == 1:
         entry["description"] = inert(purposes[0])
-    entry["tables"] = [_table_entry(table, plans[id(table)], settings)
-                       for table in sorted(tables, key=lambda t: t.name)]
+    entry["tables"] = [_table_entry(table, plans[id(table)]) for table in sorted(tables, key=lambda t: t.name)]
     return _yaml_file(f"models/sources/{source}.yml", {"version": 2, "sources": [entry]}, tables)
 
 
@@ -553,8 +531,8 @@ def _exposure_files(tables: Sequence[Table], models: bool, notes: list[Note]) ->
         for position, consumer in enumerate(items(consumers)):
             exposure = _exposure(mapping(consumer), contract_tables, models, used)
             if exposure is None:
-                notes.append(_note(contract, f"{pointer}/value/{position}",
-                                   "a consumer needs a name, a type and an owner to become a dbt exposure"))
+                notes.append(Note(contract, f"{pointer}/value/{position}",
+                                  "a consumer needs a name, a type and an owner to become a dbt exposure"))
                 continue
             source = contract_tables[0].source
             by_source.setdefault(source, []).append(exposure)

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from dativo_check.contract.model import Contract, SchemaObject, items, mapping, text
-from dativo_check.lineage.naming import DatasetName, dataset_name
+from dativo_check.contract.model import Contract, SchemaObject, items, mapping, server_of, text
+from dativo_check.lineage.naming import DatasetName, dataset_name, namespace_of
 from dativo_check.validate.rules.transform_source import parse_reference
 
 DATASET, EXTERNAL, CONSUMER, MODEL, EXPOSURE = "dataset", "external", "consumer", "model", "exposure"
@@ -124,12 +124,6 @@ def dataset_id(name: DatasetName) -> str:
     return f"dataset:{name.key}"
 
 
-def server_of(contract: Contract) -> Mapping[str, Any] | None:
-    """The server that identifies a contract's datasets: the production one, else the first."""
-    servers = contract.servers
-    return next((s for s in servers if s.get("environment") in ("production", "prod")), servers[0] if servers else None)
-
-
 def table_name(obj: SchemaObject) -> str:
     return obj.physical_name or obj.name or "unnamed"
 
@@ -173,8 +167,9 @@ def _contract_edges(graph: Graph, contract: Contract, located: Mapping[tuple[str
             for source in prop.transform_source_objects:
                 node, field_name = _resolve(graph, source, contract, server, located)
                 graph.edge(node.id, target.id, FLOW).columns.append(ColumnLink(field_name, column, logic, description))
-            for reference in _foreign_keys(prop, contract):
-                node, _ = _resolve(graph, reference, contract, server, located)
+            for reference in prop.foreign_keys:
+                qualified = reference if ":" in reference else f"{contract.id}:{reference}"
+                node, _ = _resolve(graph, qualified, contract, server, located)
                 graph.edge(target.id, node.id, REFERENCES)
         for position, consumer in enumerate(items(contract.custom_properties.get("consumers"))):
             consumer = mapping(consumer)
@@ -186,19 +181,6 @@ def _contract_edges(graph: Graph, contract: Contract, located: Mapping[tuple[str
                                        label, contract_id=contract.id, owner=text(consumer.get("owner")),
                                        file=contract.file))
             graph.edge(target.id, node.id, CONSUMES)
-
-
-def _foreign_keys(prop: Any, contract: Contract) -> Iterator[str]:
-    from dativo_check.contract.model import custom_properties
-
-    declared = custom_properties(prop.get("customProperties")).get("references")
-    if isinstance(declared, str):
-        yield declared if ":" in declared else f"{contract.id}:{declared}"
-    for relationship in items(prop.get("relationships")):
-        target = mapping(relationship).get("to")
-        for value in (target if isinstance(target, list) else [target]):
-            if isinstance(value, str):
-                yield value if ":" in value else f"{contract.id}:{value}"
 
 
 def _resolve(graph: Graph, source: str, contract: Contract, server: Mapping[str, Any] | None,
@@ -218,8 +200,7 @@ def _resolve(graph: Graph, source: str, contract: Contract, server: Mapping[str,
         parts = urlsplit(source)
         name = DatasetName(f"{parts.scheme}://{parts.netloc}", parts.path or "/")
     else:
-        own = dataset_name(server, "x", contract.id or contract.file)
-        name = DatasetName(own.namespace, source)
+        name = DatasetName(namespace_of(server, contract.id or contract.file), source)
     existing = graph.nodes.get(dataset_id(name))
     return existing or graph.add_node(Node(dataset_id(name), EXTERNAL, source, name.namespace, name.name)), None
 
@@ -267,19 +248,24 @@ class Reached:
     via: Edge
 
 
-def downstream(graph: Graph, starts: Iterable[str], depth: int | None = None,
-               kinds: Sequence[str] = IMPACT_KINDS) -> list[Reached]:
-    """Everything downstream of the start nodes, breadth first, each node once (cycles are safe)."""
-    return _walk(graph, starts, depth, kinds, graph.downstream_edges, lambda edge: edge.target)
+def downstream(graph: Graph, starts: Iterable[str], depth: int | None = None, kinds: Sequence[str] = IMPACT_KINDS,
+               follow: Callable[[Node], bool] | None = None) -> list[Reached]:
+    """Everything downstream of the start nodes, breadth first, each node once (cycles are safe).
+
+    A node `follow` refuses is reached but not passed: what lies behind it is reached only along other paths.
+    """
+    return _walk(graph, starts, depth, kinds, graph.downstream_edges, lambda edge: edge.target, follow)
 
 
-def upstream(graph: Graph, starts: Iterable[str], depth: int | None = None,
-             kinds: Sequence[str] = IMPACT_KINDS) -> list[Reached]:
-    return _walk(graph, starts, depth, kinds, graph.upstream_edges, lambda edge: edge.source)
+def upstream(graph: Graph, starts: Iterable[str], depth: int | None = None, kinds: Sequence[str] = IMPACT_KINDS,
+             follow: Callable[[Node], bool] | None = None) -> list[Reached]:
+    """Everything upstream of the start nodes; see `downstream`."""
+    return _walk(graph, starts, depth, kinds, graph.upstream_edges, lambda edge: edge.source, follow)
 
 
-def _walk(graph: Graph, starts: Iterable[str], depth: int | None, kinds: Sequence[str], edges_of: Any,
-          other_end: Any) -> list[Reached]:
+def _walk(graph: Graph, starts: Iterable[str], depth: int | None, kinds: Sequence[str],
+          edges_of: Callable[[str], list[Edge]], other_end: Callable[[Edge], str],
+          follow: Callable[[Node], bool] | None) -> list[Reached]:
     seen = set(starts)
     queue = deque((start, 0) for start in seen)
     reached: list[Reached] = []
@@ -291,8 +277,10 @@ def _walk(graph: Graph, starts: Iterable[str], depth: int | None, kinds: Sequenc
             following = other_end(edge)
             if edge.kind in kinds and following not in seen:
                 seen.add(following)
-                reached.append(Reached(graph.nodes[following], level + 1, edge))
-                queue.append((following, level + 1))
+                node = graph.nodes[following]
+                reached.append(Reached(node, level + 1, edge))
+                if follow is None or follow(node):
+                    queue.append((following, level + 1))
     return reached
 
 

@@ -77,6 +77,7 @@ def _affected_columns(diff: ContractDiff, dataset: Node) -> dict[str, bool]:
 
 def _downstream(diff: ContractDiff, datasets: Sequence[Node], graph: Graph, depth: int | None) -> list[Impacted]:
     reached: dict[str, Impacted] = {}
+    changed = {dataset.id for dataset in datasets}
     queue: deque[tuple[Node, dict[str, bool], int]] = deque()
     for dataset in datasets:
         affected = _affected_columns(diff, dataset)
@@ -93,7 +94,7 @@ def _downstream(diff: ContractDiff, datasets: Sequence[Node], graph: Graph, dept
             if not passed:
                 continue
             target = graph.nodes[edge.target]
-            if target.id in reached or target.id in {d.id for d in datasets}:
+            if target.id in reached or target.id in changed:
                 continue
             columns = tuple(sorted(column for column in passed if column != WHOLE))
             reached[target.id] = Impacted(target, level + 1, _reason(node, edge, affected, columns),

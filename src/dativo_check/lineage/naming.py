@@ -3,7 +3,7 @@ a name for the dataset within it, following the OpenLineage naming conventions.
 
 | server type | namespace | name |
 | --- | --- | --- |
-| postgres, sqlserver, vertica, db2, cloudsql | `postgres://{host}:{port}` (scheme = type) | `{database}.{schema}.{table}` |
+| postgres, sqlserver, vertica, db2, cloudsql | `{type}://{host}:{port}` | `{database}.{schema}.{table}` |
 | mysql, clickhouse, synapse, informix, denodo | `mysql://{host}:{port}` | `{database}.{table}` |
 | oracle | `oracle://{host}:{port}` | `{serviceName}.{schema}.{table}` |
 | trino, presto, dremio | `trino://{host}:{port}` | `{catalog}.{schema}.{table}` |
@@ -14,7 +14,7 @@ a name for the dataset within it, following the OpenLineage naming conventions.
 | athena, glue | `awsathena://athena.{region}.amazonaws.com` / `glue` | `{catalog}.{schema}.{table}` |
 | duckdb | `duckdb://{database file}` | `{schema}.{table}` |
 | kafka | `kafka://{first bootstrap host}` | `{table}` (the topic) |
-| s3, azure, sftp, local, api | the location's `scheme://authority` | its path (no leading slash), ending in the table's name |
+| s3, azure, sftp, local, api | the location's `scheme://authority` | its path (no leading `/`) ending in the table |
 
 A contract without a usable server gets the namespace `contract://{contract id}` and the name `{table}`.
 """
@@ -22,8 +22,8 @@ A contract without a usable server gets the namespace `contract://{contract id}`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
-from urllib.parse import urlsplit
+from typing import Any, Callable, Mapping
+from urllib.parse import SplitResult, urlsplit
 
 from dativo_check.contract.model import text
 
@@ -32,6 +32,23 @@ _SQL_HOST_PORT = {"postgres": "postgres", "postgresql": "postgres", "sqlserver":
 _DATABASE_TABLE = {"mysql": "mysql", "clickhouse": "clickhouse", "synapse": "synapse", "informix": "informix",
                    "denodo": "denodo"}
 _CATALOG = {"trino": "trino", "presto": "presto", "dremio": "dremio"}
+# servers whose namespace is `{scheme}://{host}:{port}`
+_HOST_PORT = {**_SQL_HOST_PORT, **_DATABASE_TABLE, "oracle": "oracle", **_CATALOG}
+# the server keys that qualify a table's name, outermost first, with the value a missing one stands for
+_QUALIFIERS: dict[str, tuple[tuple[str, str | None], ...]] = {
+    **dict.fromkeys(_SQL_HOST_PORT, (("database", None), ("schema", None))),
+    **dict.fromkeys(_DATABASE_TABLE, (("database", None),)),
+    "oracle": (("serviceName", None), ("schema", None)),
+    **dict.fromkeys(_CATALOG, (("catalog", None), ("schema", None))),
+    "snowflake": (("database", None), ("schema", None)),
+    "bigquery": (("project", None), ("dataset", None)),
+    "redshift": (("database", None), ("schema", None)),
+    "databricks": (("catalog", None), ("schema", None)),
+    "athena": (("catalog", "awsdatacatalog"), ("schema", None)),
+    "glue": (("database", None),),
+    "duckdb": (("schema", "main"),),
+    "kafka": (),
+}
 
 
 @dataclass(frozen=True)
@@ -48,64 +65,61 @@ def _join(*parts: str | None) -> str:
     return ".".join(part for part in parts if part)
 
 
-def _authority(server: Mapping[str, Any], default_port: str = "") -> str:
-    host = text(server.get("host")) or "localhost"
-    port = server.get("port")
-    port_text = str(port) if isinstance(port, int) and not isinstance(port, bool) else text(port) or default_port
+def _authority(get: Callable[[str], Any]) -> str:
+    host = text(get("host")) or "localhost"
+    port = get("port")
+    port_text = str(port) if isinstance(port, int) and not isinstance(port, bool) else text(port)
     return f"{host}:{port_text}" if port_text else host
 
 
-def _location(location: str, table: str) -> tuple[str, str] | None:
-    parts = urlsplit(location)
-    if not parts.scheme:
-        return None
-    namespace = f"{parts.scheme}://{parts.netloc}" if parts.netloc else f"{parts.scheme}:"
-    path = parts.path.strip("/")
-    if path.rsplit("/", 1)[-1] != table:
-        path = f"{path}/{table}" if path else table
-    return namespace, path
+def namespace_of(server: Mapping[str, Any] | None, contract_id: str) -> str:
+    """The OpenLineage namespace of a contract's datasource; every table of the contract shares it."""
+    get = (server or {}).get
+    kind = text(get("type")) or ""
+    if kind in _HOST_PORT:
+        return f"{_HOST_PORT[kind]}://{_authority(get)}"
+    if kind == "snowflake":
+        return f"snowflake://{text(get('account')) or 'unknown'}"
+    if kind == "bigquery":
+        return "bigquery"
+    if kind == "redshift":
+        return f"redshift://{text(get('host')) or text(get('account')) or 'unknown'}"
+    if kind == "databricks":
+        return f"databricks://{text(get('host')) or 'workspace'}"
+    if kind == "athena":
+        return f"awsathena://athena.{text(get('regionName')) or 'us-east-1'}.amazonaws.com"
+    if kind == "glue":
+        return f"glue://{text(get('account')) or 'unknown'}"
+    if kind == "duckdb":
+        return f"duckdb://{text(get('database')) or 'memory'}"
+    if kind == "kafka":
+        return f"kafka://{(text(get('host')) or 'localhost').split(',')[0].strip()}"
+    location = _location(get)
+    if location is None:
+        return f"contract://{contract_id}"
+    return f"{location.scheme}://{location.netloc}" if location.netloc else f"{location.scheme}:"
 
 
 def dataset_name(server: Mapping[str, Any] | None, table: str, contract_id: str) -> DatasetName:
     """The OpenLineage identifier of a table (its physical name) on a contract server."""
-    kind = text((server or {}).get("type")) or ""
     get = (server or {}).get
-    if kind in _SQL_HOST_PORT:
-        return DatasetName(f"{_SQL_HOST_PORT[kind]}://{_authority(server)}", _join(text(get("database")),
-                                                                                text(get("schema")), table))
-    if kind in _DATABASE_TABLE:
-        return DatasetName(f"{_DATABASE_TABLE[kind]}://{_authority(server)}", _join(text(get("database")), table))
-    if kind == "oracle":
-        return DatasetName(f"oracle://{_authority(server)}", _join(text(get("serviceName")), text(get("schema")),
-                                                                   table))
-    if kind in _CATALOG:
-        return DatasetName(f"{_CATALOG[kind]}://{_authority(server)}", _join(text(get("catalog")),
-                                                                            text(get("schema")), table))
-    if kind == "snowflake":
-        return DatasetName(f"snowflake://{text(get('account')) or 'unknown'}", _join(text(get("database")),
-                                                                                   text(get("schema")), table))
-    if kind == "bigquery":
-        return DatasetName("bigquery", _join(text(get("project")), text(get("dataset")), table))
-    if kind == "redshift":
-        return DatasetName(f"redshift://{text(get('host')) or text(get('account')) or 'unknown'}",
-                           _join(text(get("database")), text(get("schema")), table))
-    if kind == "databricks":
-        return DatasetName(f"databricks://{text(get('host')) or 'workspace'}",
-                           _join(text(get("catalog")), text(get("schema")), table))
-    if kind == "athena":
-        region = text(get("regionName")) or "us-east-1"
-        return DatasetName(f"awsathena://athena.{region}.amazonaws.com",
-                           _join(text(get("catalog")) or "awsdatacatalog", text(get("schema")), table))
-    if kind == "glue":
-        return DatasetName(f"glue://{text(get('account')) or 'unknown'}", _join(text(get("database")), table))
-    if kind == "duckdb":
-        return DatasetName(f"duckdb://{text(get('database')) or 'memory'}", _join(text(get("schema")) or "main", table))
-    if kind == "kafka":
-        host = (text(get("host")) or "localhost").split(",")[0].strip()
-        return DatasetName(f"kafka://{host}", table)
+    namespace = namespace_of(server, contract_id)
+    qualifiers = _QUALIFIERS.get(text(get("type")) or "")
+    if qualifiers is not None:
+        return DatasetName(namespace, _join(*(text(get(key)) or default for key, default in qualifiers), table))
+    location = _location(get)
+    if location is None:
+        return DatasetName(namespace, table)
+    path = location.path.strip("/")
+    if path.rsplit("/", 1)[-1] != table:
+        path = f"{path}/{table}" if path else table
+    return DatasetName(namespace, path)
+
+
+def _location(get: Callable[[str], Any]) -> SplitResult | None:
+    """The server's `location` (or `path`) as a URL, a bare path being a local file; None without a scheme."""
     location = text(get("location")) or text(get("path"))
-    if location:
-        found = _location(location if "://" in location else f"file://{location}", table)
-        if found is not None:
-            return DatasetName(*found)
-    return DatasetName(f"contract://{contract_id}", table)
+    if not location:
+        return None
+    parts = urlsplit(location if "://" in location else f"file://{location}")
+    return parts if parts.scheme else None
