@@ -12,6 +12,11 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from dativo_check import __version__
+from dativo_check.cliutil import config as _config
+from dativo_check.cliutil import emit as _emit
+from dativo_check.cliutil import require_existing as _require_existing
+from dativo_check.cliutil import use_color as _use_color
+from dativo_check.cliutil import write_file as _write_file
 from dativo_check.errors import UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -26,8 +31,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _common(parser: argparse.ArgumentParser, formats: Sequence[str] | None = None) -> None:
-    parser.add_argument("--config", type=Path, metavar="FILE",
-                        help="configuration file (default: .dativo-check.yaml or [tool.dativo-check] in pyproject.toml)")
+    parser.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: .dativo-check.yaml "
+                                                                    "or [tool.dativo-check] in pyproject.toml)")
     if formats:
         parser.add_argument("--format", "-f", choices=formats, default="text", help="output format (default: text)")
         parser.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE")
@@ -47,7 +52,8 @@ def _git_options(parser: argparse.ArgumentParser, default_base: str | None = Non
 
 
 def _finops_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--pricing", metavar="FILE", help="pricing file (default: finops.pricing, else the shipped one)")
+    parser.add_argument("--pricing", metavar="FILE",
+                        help="pricing file (default: finops.pricing, else the shipped one)")
     parser.add_argument("--history", metavar="DIR", help="run-metrics folder (default: finops.history, .finops)")
 
 
@@ -305,28 +311,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
-def _config(args: argparse.Namespace):
-    from dativo_check.config import load_config
-
-    return load_config(explicit=args.config)
-
-
-def _use_color(args: argparse.Namespace) -> bool:
-    if args.color != "auto":
-        return args.color == "always"
-    if getattr(args, "output", None) is not None or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    return sys.stdout.isatty()
-
-
-def _emit(text: str, args: argparse.Namespace) -> None:
-    if getattr(args, "output", None) is not None:
-        _write_file(args.output, text)
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-
-
 def _validate(args: argparse.Namespace) -> int:
     from dativo_check.report import Report, renderer
     from dativo_check.validate.engine import validate
@@ -348,12 +332,6 @@ def _validate(args: argparse.Namespace) -> int:
     report = Report("validate", files, result.findings)
     _emit(renderer(args.format)(report, color=_use_color(args)), args)
     return EXIT_FINDINGS if report.failed else EXIT_OK
-
-
-def _require_existing(paths: Sequence[str]) -> None:
-    missing = [path for path in paths if not os.path.exists(path)]
-    if missing:
-        raise UsageError(f"no such file or folder: {', '.join(missing)}")
 
 
 def _rules(args: argparse.Namespace) -> int:
@@ -671,15 +649,6 @@ def _publish(args: argparse.Namespace) -> int:
 
         append_summary(context.step_summary, f"dativo-check: comment {outcome.action}: {outcome.detail}\n")
     return EXIT_OK
-
-
-def _write_file(path: Path, text: str) -> None:
-    from dativo_check.fsutil import write_atomic
-
-    try:
-        write_atomic(path, text)
-    except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def _dbt_out(args: argparse.Namespace, config) -> Path:

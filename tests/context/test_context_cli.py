@@ -180,3 +180,19 @@ def test_the_core_never_imports_the_mcp_sdk(tmp_path):
     done = subprocess.run([sys.executable, "-c", code, str(POLICY_TESTS)], cwd=root, capture_output=True, text=True,
                           check=True)
     assert done.stdout.splitlines()[-1] == "False False"
+
+
+def test_prices_and_run_history_are_read_on_the_first_cost_request_only(tmp_path, monkeypatch):
+    from dativo_check.config import load_config
+    from dativo_check.context.engine import open_service
+    from dativo_check.finops import metrics
+
+    reads = []
+    read_history = metrics.read_history
+    monkeypatch.setattr(metrics, "read_history", lambda folder: reads.append(folder) or read_history(folder))
+    service, _ = open_service(load_config(repository(tmp_path)), "analytics-bot")
+    assert service.search("", "analytics").allowed and service.lineage("postgres-orders", "analytics").allowed
+    assert reads == []
+    first = service.cost("postgres-orders", "analytics").document
+    assert first["finops"]["estimable"] and service.cost("postgres-orders", "analytics").document == first
+    assert len(reads) == 1

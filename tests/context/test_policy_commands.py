@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 import yaml
 from conftest import dump, git
 from context_helpers import POLICY_FILE, POLICY_TESTS, policy_data, repository
@@ -59,6 +60,50 @@ def test_an_invalid_test_file_is_a_usage_error(cli, tmp_path):
     run = cli("policy", "test", str(path))
     assert run.code == 2 and f"{path}:2:" in run.err and "maybe" in run.err
     assert cli("policy", "test", str(tmp_path / "missing.yaml")).code == 2
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("", "the policy test file is empty: expected a mapping with cases"),
+    ("- case\n", "a policy test is a mapping of keys, not a list"),
+    ("cases: []\nfixtures: []\n", 'unknown key "fixtures" (a policy test has only the keys policy, contracts, cases)'),
+])
+def test_problems_of_a_whole_test_file_speak_of_a_policy_test(cli, tmp_path, text, words):
+    path = tmp_path / "tests.yaml"
+    path.write_text(text)
+    run = cli("policy", "test", str(path))
+    assert run.code == 2 and words in run.err and "a contract" not in run.err and "customProperties" not in run.err
+
+
+def test_test_files_that_share_a_policy_and_contracts_read_them_once(cli, tmp_path, monkeypatch):
+    from dativo_check.context import assets, policy
+
+    calls = {"policy": 0, "contracts": 0}
+
+    def counted(name, function):
+        def call(*args):
+            calls[name] += 1
+            return function(*args)
+        return call
+
+    monkeypatch.setattr(policy, "read_policy", counted("policy", policy.read_policy))
+    monkeypatch.setattr(assets, "from_repository", counted("contracts", assets.from_repository))
+    copies = [tmp_path / f"tests-{index}.yaml" for index in range(3)]
+    suite = yaml.safe_load(POLICY_TESTS.read_text())
+    suite["policy"] = str(POLICY_FILE)
+    suite["contracts"] = [str(POLICY_FILE.parent.parent / "specs")]
+    for copy in copies:
+        copy.write_text(dump(suite))
+    run = cli("policy", "test", *map(str, copies))
+    assert run.code == 0 and "24 of 24 policy test case(s) passed" in run.err
+    assert calls == {"policy": 1, "contracts": 1}
+
+
+def test_missing_policy_files_are_named(cli, tmp_path):
+    run = cli("policy", "diff", str(tmp_path / "old.yaml"), str(POLICY_FILE))
+    assert run.code == 2 and f"no such policy file: {tmp_path / 'old.yaml'}" in run.err
+    first, second = str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml")
+    missing = cli("policy", "test", first, str(POLICY_TESTS), second)
+    assert missing.code == 2 and f"no such policy test file: {first}, {second}" in missing.err
 
 
 def test_policy_lint(cli, tmp_path):

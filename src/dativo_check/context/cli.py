@@ -8,15 +8,15 @@ written (the request is refused and nothing is printed) and a policy that cannot
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 from typing import Any, Callable
 
+from dativo_check import cliutil
 from dativo_check.errors import UsageError
 
-EXIT_OK, EXIT_DENIED, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_DENIED = 0, 1
 REQUESTER_ENV = "DATIVO_CONTEXT_REQUESTER"
 
 
@@ -95,8 +95,7 @@ def register(commands: Any, common: Callable[..., None]) -> None:
     test.add_argument("fixtures", nargs="+", metavar="FIXTURES")
     test.add_argument("--policy", metavar="FILE", help="policy file (default: the file's `policy`, else "
                                                        "context.policy)")
-    test.add_argument("--contracts", action="append", metavar="PATH",
-                      help="contracts to test against (default: the file's `contracts`, else the repository's)")
+    _contracts_option(test, "to test against", "the file's `contracts`, else every contract of the repository")
     common(test, FORMATS)
     test.set_defaults(handler=_policy_test)
 
@@ -108,8 +107,7 @@ def register(commands: Any, common: Callable[..., None]) -> None:
     diff.add_argument("paths", nargs="*", metavar="POLICY", help="OLD NEW, or with --base the policy (default: "
                                                                  "context.policy)")
     diff.add_argument("--base", metavar="REF", help="compare with the policy at this git ref")
-    diff.add_argument("--contracts", action="append", metavar="PATH",
-                      help="contracts to evaluate on (default: the repository's)")
+    _contracts_option(diff, "to evaluate on")
     common(diff, FORMATS)
     diff.set_defaults(handler=_policy_diff)
 
@@ -130,8 +128,7 @@ def _identity_options(parser: argparse.ArgumentParser, common: Callable[..., Non
                                                          "configuration; none: every request is denied)")
     parser.add_argument("--audit", metavar="FILE", help="audit log, a .jsonl file (default: context.audit, "
                                                         ".dativo/context-audit.jsonl)")
-    parser.add_argument("--contracts", action="append", metavar="PATH",
-                        help="contract files or folders (default: every contract of the repository); repeatable")
+    _contracts_option(parser, "to answer about")
     common(parser)
 
 
@@ -141,13 +138,13 @@ def _request_options(parser: argparse.ArgumentParser, common: Callable[..., None
                         help="why the context is needed: one of the policy's purposes")
 
 
+def _contracts_option(parser: argparse.ArgumentParser, use: str,
+                      default: str = "every contract of the repository") -> None:
+    parser.add_argument("--contracts", action="append", metavar="PATH",
+                        help=f"contract files or folders {use} (default: {default}); repeatable")
+
+
 # --- handlers ------------------------------------------------------------------------------------------------------
-
-def _config(args: argparse.Namespace) -> Any:
-    from dativo_check.config import load_config
-
-    return load_config(explicit=args.config)
-
 
 def _service(args: argparse.Namespace) -> Any:
     from dativo_check.context.engine import open_service
@@ -155,29 +152,16 @@ def _service(args: argparse.Namespace) -> Any:
     requester = args.requester or os.environ.get(REQUESTER_ENV)
     if not requester:
         raise UsageError(f"who is asking? pass --requester ID or set {REQUESTER_ENV}")
-    for path in args.contracts or ():
-        if not os.path.exists(path):
-            raise UsageError(f"no such file or folder: {path}")
-    service, warnings = open_service(_config(args), requester, args.policy, args.audit, args.contracts or ())
+    cliutil.require_existing(args.contracts or ())
+    service, warnings = open_service(cliutil.config(args), requester, args.policy, args.audit, args.contracts or ())
     for warning in warnings:
         print(f"{warning.location}: warning: {warning.message} ({warning.rule})", file=sys.stderr)
     return service
 
 
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    from dativo_check.fsutil import write_atomic
-
-    try:
-        write_atomic(output, text)
-    except OSError as error:
-        raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
-
-
 def _json(document: Any) -> str:
+    import json
+
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -186,9 +170,9 @@ def _get(args: argparse.Namespace) -> int:
     if args.format == "markdown" and response.allowed:
         from dativo_check.context.pages import asset_page
 
-        _write(asset_page(response.document), args.output)
+        cliutil.emit(asset_page(response.document), args)
     else:
-        _write(_json(response.document), args.output)
+        cliutil.emit(_json(response.document), args)
     return EXIT_OK if response.allowed else EXIT_DENIED
 
 
@@ -292,43 +276,39 @@ def _report(args: argparse.Namespace, command: str, files: tuple[str, ...], find
 
     kept = tuple(sorted(apply_levels(findings, config.rule_levels), key=Finding.sort_key))
     report = Report(command, files, kept)
-    _write(renderer(args.format)(report, color=_color(args)), args.output)
+    cliutil.emit(renderer(args.format)(report, color=cliutil.use_color(args)), args)
     return EXIT_DENIED if report.failed else EXIT_OK
-
-
-def _color(args: argparse.Namespace) -> bool:
-    if args.color != "auto":
-        return args.color == "always"
-    if args.output is not None or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    return sys.stdout.isatty()
 
 
 def _policy_lint(args: argparse.Namespace) -> int:
     from dativo_check.context.policy import load_policy
 
-    config = _config(args)
+    config = cliutil.config(args)
     path = _policy_path(config, args.policy)
     return _report(args, "policy-lint", (path,), load_policy(path).findings, config)
 
 
 def _policy_test(args: argparse.Namespace) -> int:
+    from functools import cache
+
     from dativo_check.context.assets import from_repository
     from dativo_check.context.policy import read_policy
     from dativo_check.context.policytest import run_files
 
-    config = _config(args)
-    for path in args.fixtures:
-        if not os.path.isfile(path):
-            raise UsageError(f"{path}: policy test file not found")
+    config = cliutil.config(args)
+    cliutil.require_existing(args.fixtures, "policy test file")
 
-    def policy_for(suite: Any) -> Any:
-        return read_policy(_policy_path(config, args.policy or suite.policy))[0]
+    # Test files usually share one policy and one set of contracts: each is read once, not once per file.
+    @cache
+    def policy_at(path: str) -> Any:
+        return read_policy(path)[0]
 
-    def catalog_for(suite: Any) -> Any:
-        return from_repository(config, tuple(args.contracts or suite.contracts))[0]
+    @cache
+    def catalog_of(paths: tuple[str, ...]) -> Any:
+        return from_repository(config, paths)[0]
 
-    outcome = run_files(args.fixtures, policy_for, catalog_for)
+    outcome = run_files(args.fixtures, lambda suite: policy_at(_policy_path(config, args.policy or suite.policy)),
+                        lambda suite: catalog_of(tuple(args.contracts or suite.contracts)))
     code = _report(args, "policy-test", tuple(args.fixtures), outcome.findings, config)
     failed = len({(finding.file, finding.line) for finding in outcome.findings})
     print(f"{outcome.cases - failed} of {outcome.cases} policy test case(s) passed", file=sys.stderr)
@@ -340,14 +320,12 @@ def _policy_diff(args: argparse.Namespace) -> int:
     from dativo_check.context.policy import load_policy, usable
     from dativo_check.context.policydiff import diff
 
-    config = _config(args)
+    config = cliutil.config(args)
     if args.base is None:
         if len(args.paths) != 2:
             raise UsageError("policy diff needs two policy files (diff OLD NEW), or --base REF [POLICY]")
         old_file, new_file = args.paths
-        for path in args.paths:
-            if not os.path.isfile(path):
-                raise UsageError(f"{path}: policy file not found")
+        cliutil.require_existing(args.paths, "policy file")
         old, _ = usable(load_policy(old_file))
     else:
         if len(args.paths) > 1:

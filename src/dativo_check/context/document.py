@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import math
 import re
-from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping
 
-from dativo_check.context.assets import INVALID_CLASSIFICATION, classification_of, tags_of
+from dativo_check.context.assets import INVALID_CLASSIFICATION, classification_of, field_facts, tags_of
 from dativo_check.context.decide import SHOW, Decision, FieldDecision, FieldPolicy
-from dativo_check.context.policy import ALLOW_LIST, FieldFacts, Policy, canonical_json
+from dativo_check.context.policy import ALLOW_LIST, Policy, canonical_json
 from dativo_check.context.text import clean, scalar, showable
-from dativo_check.contract.model import Contract, items, mapping, text
+from dativo_check.contract.model import Contract, Property, items, mapping
+from dativo_check.lineage.graph import CONSUMER, DATASET, EXTERNAL, Graph, Node, Reached, downstream, upstream
 
 SUMMARY_KEYS = ("id", "name", "version", "status", "domain", "dataProduct")
 DESCRIPTION_KEYS = ("purpose", "usage", "limitations")
 SERVER_KEYS = ("server", "type", "environment")
 OBJECT_KEYS = ("name", "physicalName", "physicalType", "businessName", "description", "dataGranularityDescription")
-PROPERTY_TEXT_KEYS = ("businessName", "description", "logicalType", "physicalType")
+PROPERTY_TEXT_KEYS = ("businessName", "description")
 PROPERTY_FLAGS = ("required", "unique", "primaryKey", "partitioned", "criticalDataElement")
 PROPERTY_POSITIONS = ("primaryKeyPosition", "partitionKeyPosition")
 TYPE_KEYS = ("logicalType", "physicalType")
@@ -115,14 +115,8 @@ def schema(contract: Contract, view: View, manifest: Manifest) -> list[dict[str,
         entry: dict[str, Any] = {}
         for key in OBJECT_KEYS:
             _put(entry, key, view.text(obj.get(key)))
-        properties = []
-        for index, prop in enumerate(items(obj.get("properties"))):
-            if isinstance(prop, dict):
-                shown = _property(prop, f"{obj.name or '?'}.{text(prop.get('name')) or f'[{index}]'}", where, view,
-                                  manifest, SHOW)
-                if shown is not None:
-                    properties.append(shown)
-        _put(entry, "properties", properties)
+        properties = [_property(prop, where, view, manifest, SHOW) for prop in obj.properties]
+        _put(entry, "properties", [shown for shown in properties if shown is not None])
         # an object without properties counts as unclassified: nothing shows that its data is not sensitive
         levels = [classification_of(prop.data) for prop in obj.walk_properties()] or [None]
         lowest = all(view.policy.rank(view.policy.level_of(level)) == 0 for level in levels)
@@ -131,11 +125,13 @@ def schema(contract: Contract, view: View, manifest: Manifest) -> list[dict[str,
     return out
 
 
-def _property(data: Mapping[str, Any], path: str, where: str, view: View, manifest: Manifest,
+def _property(prop: Property, where: str, view: View, manifest: Manifest,
               floor: FieldDecision) -> dict[str, Any] | None:
-    name = text(data.get("name")) or ""
-    classification = classification_of(data)
-    decision = view.fields.judge(FieldFacts(path, name, classification, tags_of(data.get("tags"))), floor)
+    """A property as the policy lets the requester see it, judged by the same facts as `engine.field_actions`."""
+    data = prop.data
+    facts = field_facts(prop)
+    name, classification = facts.name, facts.classification
+    decision = view.fields.judge(facts, floor)
     if "examples" in data or "example" in data:
         manifest.add(ALLOW_LIST, "examples", where)
     if decision.action == "omit":
@@ -159,16 +155,15 @@ def _property(data: Mapping[str, Any], path: str, where: str, view: View, manife
     else:
         lowest = view.policy.rank(view.policy.level_of(classification)) == 0
         _show_details(data, out, lowest, where, view, manifest)
-    children = []
-    for index, child in enumerate(items(data.get("properties"))):
-        if isinstance(child, dict):
-            shown = _property(child, f"{path}.{text(child.get('name')) or f'[{index}]'}", where, view, manifest,
-                              decision)
-            if shown is not None:
-                children.append(shown)
+    children, array_items = [], None
+    for child in prop.children:
+        shown = _property(child, where, view, manifest, decision)
+        if child.pointer == f"{prop.pointer}/items":  # an array's items: shown under `items`, not `properties`
+            array_items = shown
+        elif shown is not None:
+            children.append(shown)
     _put(out, "properties", children)
-    if isinstance(data.get("items"), dict):
-        _put(out, "items", _property(data["items"], f"{path}[]", where, view, manifest, decision))
+    _put(out, "items", array_items)
     return out
 
 
@@ -176,8 +171,7 @@ def _show_details(data: Mapping[str, Any], out: dict[str, Any], lowest: bool, wh
                   manifest: Manifest) -> None:
     """The keys of a property shown in full: descriptions, flags, type options, tags and quality rules."""
     for key in PROPERTY_TEXT_KEYS:
-        if key not in TYPE_KEYS:
-            _put(out, key, view.text(data.get(key)))
+        _put(out, key, view.text(data.get(key)))
     for key in PROPERTY_FLAGS:
         if isinstance(data.get(key), bool):
             out[key] = data[key]
@@ -261,46 +255,37 @@ def _listed(value: Any) -> list[Any]:
 
 # --- lineage -------------------------------------------------------------------------------------------------------
 
-def lineage(contract_id: str, graph: Any, describe: Callable[[Any, int], dict[str, Any]]) -> dict[str, Any]:
-    """Upstream and downstream of the asset's datasets; a node the requester may not see is a placeholder, and
-    the walk does not continue past it (what lies behind a hidden asset would outline it)."""
-    from dativo_check.lineage.graph import IMPACT_KINDS
-
+def lineage(contract_id: str, graph: Graph, describe: Callable[[Node, int], dict[str, Any]],
+            hidden: Callable[[Node], bool]) -> dict[str, Any]:
+    """Upstream and downstream of the asset's datasets; a `hidden` node is described as a placeholder, and the walk
+    does not continue past it (what lies behind a hidden asset would outline it)."""
     starts = [node.id for node in graph.datasets_of(contract_id)]
 
-    def walk(edges_of: Callable[[str], list[Any]], other_end: Callable[[Any], str]) -> list[dict[str, Any]]:
-        seen = set(starts)
-        queue = deque((start, 0) for start in starts)
-        found = []
-        while queue:
-            current, depth = queue.popleft()
-            for edge in edges_of(current):
-                following = other_end(edge)
-                if edge.kind not in IMPACT_KINDS or following in seen:
-                    continue
-                seen.add(following)
-                entry = describe(graph.nodes[following], depth + 1)
-                found.append(entry)
-                if not entry.get("restricted"):
-                    queue.append((following, depth + 1))
+    def side(walk: Callable[..., list[Reached]]) -> list[dict[str, Any]]:
+        found = [describe(step.node, step.depth) for step in walk(graph, starts, follow=lambda node: not hidden(node))]
         return sorted(found, key=lambda entry: (entry["depth"], canonical_json(entry)))
 
-    return {"upstream": walk(graph.upstream_edges, lambda edge: edge.source),
-            "downstream": walk(graph.downstream_edges, lambda edge: edge.target)}
+    return {"upstream": side(upstream), "downstream": side(downstream)}
 
 
-def lineage_node(node: Any, depth: int, decision_of: Callable[[str], Decision | None],
+def hidden_node(node: Node, decision_of: Callable[[str], Decision | None]) -> bool:
+    """Whether a lineage node stands for an asset the requester may not see: a dataset, a consumer or an external
+    source named after a contract, whose contract is not in the catalogue or not visible."""
+    if node.kind not in (DATASET, CONSUMER) and not (node.kind == EXTERNAL and node.contract_id):
+        return False
+    decision = decision_of(node.contract_id) if node.contract_id else None
+    return decision is None or not decision.visible
+
+
+def lineage_node(node: Node, depth: int, decision_of: Callable[[str], Decision | None],
                  owners_of: Callable[[str], list[str]], max_text: int, manifest: Manifest) -> dict[str, Any]:
     """One lineage node as a requester may see it."""
-    from dativo_check.lineage.graph import CONSUMER, DATASET, EXTERNAL
-
-    restricted = {"restricted": True, "depth": depth}
-    decision = decision_of(node.contract_id) if node.contract_id else None
-    if node.kind in (DATASET, CONSUMER) or (node.kind == EXTERNAL and node.contract_id):
-        if decision is None or not decision.visible:
-            return restricted
-        if node.kind == CONSUMER:
-            return {"kind": CONSUMER, "name": clean(node.label, max_text), "depth": depth}
+    if hidden_node(node, decision_of):
+        return {"restricted": True, "depth": depth}
+    if node.kind == CONSUMER:
+        return {"kind": CONSUMER, "name": clean(node.label, max_text), "depth": depth}
+    if node.kind == DATASET or (node.kind == EXTERNAL and node.contract_id):  # of a contract the requester sees
+        decision = decision_of(node.contract_id)
         name = (node.name if node.kind == EXTERNAL else node.object_name) or ""
         out = {"kind": node.kind, "contract": clean(node.contract_id, max_text), "object": clean(name, max_text),
                "depth": depth}
@@ -328,12 +313,12 @@ def source_name(written: str) -> str | None:
 
 # --- finops --------------------------------------------------------------------------------------------------------
 
-def finops(contract: Contract, pricing: Any, runs: Any) -> dict[str, Any]:
+def finops(contract: Contract, pricing: Any, history: Any) -> dict[str, Any]:
     """The monthly cost estimate: totals, unit costs and their basis; not the usage it was computed from (which
     repeats custom property values)."""
     from dativo_check.finops.estimate import Unestimable, estimate
 
-    result = estimate(contract, pricing, [run for run in runs if run.contract_id == contract.id])
+    result = estimate(contract, pricing, history.for_contract(contract.id))
     if isinstance(result, Unestimable):
         return {"estimable": False, "reason": result.reason}
     data = result.to_dict()

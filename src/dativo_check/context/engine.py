@@ -9,7 +9,7 @@ response is dropped, so nothing is ever answered without a record.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -41,12 +41,22 @@ class Response:
         return self.document.get("decision") == "allow"
 
 
+def _shipped_prices() -> tuple[Any, Any]:
+    """The finops inputs of a service outside a repository: the shipped prices and no measured runs."""
+    from dativo_check.finops.metrics import History
+    from dativo_check.finops.pricing import load_pricing
+
+    return load_pricing(), History()
+
+
 class ContextService:
-    """`unusable`: why the configured policy cannot be used; every request is then refused (and audited)."""
+    """`unusable`: why the configured policy cannot be used; every request is then refused (and audited).
+    `finops_inputs` gives the prices and the run-metrics history, as `finops.pricing.inputs` does."""
 
     def __init__(self, policy: Policy, requester: str, catalog: Catalog, audit: AuditLog,
-                 settings: ContextSettings = ContextSettings(), pricing_path: str | None = None,
-                 runs: Sequence[Any] = (), clock: Callable[[], str] = now, unusable: str | None = None) -> None:
+                 settings: ContextSettings = ContextSettings(),
+                 finops_inputs: Callable[[], tuple[Any, Any]] = _shipped_prices, clock: Callable[[], str] = now,
+                 unusable: str | None = None) -> None:
         self.policy = policy
         self.unusable = unusable
         self.requester = requester
@@ -55,16 +65,15 @@ class ContextService:
         self.settings = settings
         # no hash for a policy that cannot be used: it decides nothing
         self.policy_hash = None if unusable else policy.hash
-        self._pricing_path = pricing_path
-        self._runs = tuple(runs)
+        self._finops_inputs = finops_inputs
         self._clock = clock
         self._search_text: dict[tuple[str, str], tuple[str, str]] = {}
 
     @cached_property
-    def _pricing(self) -> Any:
-        from dativo_check.finops.pricing import load_pricing
-
-        return load_pricing(self._pricing_path)
+    def _finops(self) -> tuple[Any, Any]:
+        """Prices and run history, read on the first cost request: the whole history is too much to read for a
+        search or an explain that never shows a cost."""
+        return self._finops_inputs()
 
     # --- decisions (no audit: internal, and for policy tests) ------------------------------------------------------
 
@@ -184,7 +193,7 @@ class ContextService:
             elif capability == "lineage":
                 document["lineage"] = self._lineage(asset_id, purpose, manifest)
             elif capability == "finops":
-                document["finops"] = build.finops(contract, self._pricing, self._runs)
+                document["finops"] = build.finops(contract, *self._finops)
         document["redactions"] = manifest.entries()
         return self._answer(document, action, asset_id, purpose, rules)
 
@@ -219,8 +228,10 @@ class ContextService:
         def owners_of(contract_id: str) -> list[str]:
             return [owner for owner in self.catalog.contracts[contract_id].owners if owner != "?"]
 
-        return build.lineage(asset_id, self.catalog.graph, lambda node, depth: build.lineage_node(
-            node, depth, decision_of, owners_of, self.settings.max_text, manifest))
+        def describe(node: Any, depth: int) -> dict[str, Any]:
+            return build.lineage_node(node, depth, decision_of, owners_of, self.settings.max_text, manifest)
+
+        return build.lineage(asset_id, self.catalog.graph, describe, lambda node: build.hidden_node(node, decision_of))
 
     def _listing(self, action: str, resource: str, purpose: str, words: list[str], limit: int | None,
                  bounded: bool) -> Response:
@@ -339,7 +350,7 @@ def open_service(config: Config, requester: str, policy_path: str | None = None,
     """
     from dativo_check.context.assets import from_repository
     from dativo_check.context.policy import read_policy
-    from dativo_check.finops.metrics import read_history
+    from dativo_check.finops.pricing import inputs
 
     settings = config.context
     policy_file = policy_path or (str(config.root / settings.policy) if settings.policy else None)
@@ -350,6 +361,5 @@ def open_service(config: Config, requester: str, policy_path: str | None = None,
         policy, warnings, unusable = Policy(), (), str(error)
     catalog, _ = from_repository(config, contracts)
     audit = AuditLog(Path(audit_path) if audit_path else config.root / settings.audit)
-    pricing = str(config.root / config.finops.pricing) if config.finops.pricing else None
-    runs = read_history(config.root / config.finops.history).runs
-    return ContextService(policy, requester, catalog, audit, settings, pricing, runs, unusable=unusable), warnings
+    return ContextService(policy, requester, catalog, audit, settings, partial(inputs, config),
+                          unusable=unusable), warnings

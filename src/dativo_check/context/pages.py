@@ -8,21 +8,24 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Sequence
 
-from dativo_check.report.markdown import code, escape
-
+from dativo_check.report.markdown import code, escape, money
 
 # Values are already cut to the configured max-text; this only keeps escape() from cutting them again.
 _NO_CUT = 10_000
 
 
+def _text(value: object) -> str:
+    """A value of a context document as Markdown text."""
+    return escape(value, _NO_CUT)
+
+
 def asset_page(document: dict[str, Any]) -> str:
     contract = document.get("contract", {})
-    limit = _NO_CUT
     title = contract.get("name") or document.get("asset", "")
-    lines = [f"# {escape(title, limit)}", ""]
+    lines = [f"# {_text(title)}", ""]
     purpose = contract.get("description", {}).get("purpose")
     if purpose:
-        lines += [f"> {escape(purpose, limit)}", ""]
+        lines += [f"> {_text(purpose)}", ""]
     facts = [("id", code(document.get("asset", ""))), ("version", contract.get("version")),
              ("status", contract.get("status")), ("domain", contract.get("domain")),
              ("data product", contract.get("dataProduct")),
@@ -31,54 +34,54 @@ def asset_page(document: dict[str, Any]) -> str:
                                               if value) for server in contract.get("servers", ())) or None),
              ("capabilities", ", ".join(document.get("capabilities", ()))),
              ("policy", code(document.get("policy_hash", "")))]
-    lines += [f"- {name}: {value if name in ('id', 'policy') else escape(value, limit)}"
+    lines += [f"- {name}: {value if name in ('id', 'policy') else _text(value)}"
               for name, value in facts if value]
     for key in ("usage", "limitations"):
         text = contract.get("description", {}).get(key)
         if text:
-            lines += ["", f"**{key.capitalize()}.** {escape(text, limit)}"]
+            lines += ["", f"**{key.capitalize()}.** {_text(text)}"]
     if "schema" in document:
         lines += ["", "## Schema"]
         for obj in document["schema"]:
-            lines += _object(obj, limit)
+            lines += _object(obj)
     if "governance" in document:
-        lines += ["", "## Governance", ""] + _governance(document["governance"], limit)
+        lines += ["", "## Governance", ""] + _governance(document["governance"])
     if "lineage" in document:
         lines += ["", "## Lineage"]
         for direction in ("upstream", "downstream"):
             nodes = document["lineage"].get(direction, [])
             lines += ["", f"### {direction.capitalize()}", ""]
-            lines += [f"- {_node(node, limit)}" for node in nodes] or ["- none"]
+            lines += [f"- {_node(node)}" for node in nodes] or ["- none"]
     if "finops" in document:
-        lines += ["", "## Cost", ""] + _finops(document["finops"], limit)
+        lines += ["", "## Cost", ""] + _finops(document["finops"])
     lines += ["", "## Withheld", ""]
     redactions = document.get("redactions", [])
     if redactions:
         lines += ["| rule | withheld | where | count |", "| --- | --- | --- | --- |"]
-        lines += [f"| {code(entry['rule'], cell=True)} | {escape(entry['withheld'], limit)} "
-                  f"| {escape(entry['where'], limit)} | {entry['count']} |" for entry in redactions]
+        lines += [f"| {code(entry['rule'], cell=True)} | {_text(entry['withheld'])} "
+                  f"| {_text(entry['where'])} | {entry['count']} |" for entry in redactions]
     else:
         lines.append("nothing")
     if document.get("truncated"):
         lines += ["", "This page was cut to the response size limit: "
-                  + ", ".join(escape(cut["at"], limit) for cut in document.get("cut", ())) + "."]
+                  + ", ".join(_text(cut["at"]) for cut in document.get("cut", ())) + "."]
     return "\n".join(lines) + "\n"
 
 
-def _object(obj: dict[str, Any], limit: int) -> list[str]:
+def _object(obj: dict[str, Any]) -> list[str]:
     physical = f" ({code(obj['physicalName'])})" if obj.get("physicalName") else ""
-    lines = ["", f"### {escape(obj.get('name', '?'), limit)}{physical}"]
+    lines = ["", f"### {_text(obj.get('name', '?'))}{physical}"]
     if obj.get("description"):
-        lines += ["", escape(obj["description"], limit)]
+        lines += ["", _text(obj["description"])]
     rows = list(_rows(obj.get("properties", []), ""))
     if rows:
         lines += ["", "| property | type | classification | description |", "| --- | --- | --- | --- |"]
-        lines += [f"| {name} | {escape(kind, limit)} | {escape(level, limit)} | {escape(text, limit)} |"
+        lines += [f"| {name} | {_text(kind)} | {_text(level)} | {_text(text)} |"
                   for name, kind, level, text in rows]
     checks = obj.get("quality", [])
     if checks:
-        lines += ["", "Quality checks: " + "; ".join(escape(check.get("description") or check.get("rule") or
-                                                            check.get("type", "?"), limit) for check in checks)]
+        lines += ["", "Quality checks: " + "; ".join(_text(check.get("description") or check.get("rule") or
+                                                           check.get("type", "?")) for check in checks)]
     return lines
 
 
@@ -96,7 +99,7 @@ def _row(prop: dict[str, Any], path: str) -> Iterator[tuple[str, str, str, str]]
         yield from _row(prop["items"], path + "[]")
 
 
-def _governance(governance: dict[str, Any], limit: int) -> list[str]:
+def _governance(governance: dict[str, Any]) -> list[str]:
     retention = governance.get("retention", {})
     items = [("owners", ", ".join(governance.get("owners", ()))), ("status", governance.get("status")),
              ("highest classification", governance.get("highestClassification")),
@@ -105,39 +108,38 @@ def _governance(governance: dict[str, Any], limit: int) -> list[str]:
     items += [(entry["property"], entry["value"] if not isinstance(entry["value"], list)
                else ", ".join(str(value) for value in entry["value"]))
               for entry in governance.get("customProperties", ())]
-    return [f"- {escape(name, limit)}: {escape(value, limit)}" for name, value in items if value not in (None, "")]
+    return [f"- {_text(name)}: {_text(value)}" for name, value in items if value not in (None, "")]
 
 
-def _node(node: dict[str, Any], limit: int) -> str:
+def _node(node: dict[str, Any]) -> str:
     if node.get("restricted"):
         return f"restricted (depth {node['depth']})"
     if "contract" in node:
-        label = f"{code(node['contract'])} {escape(node.get('object', ''), limit)}"
+        label = f"{code(node['contract'])} {_text(node.get('object', ''))}"
     else:
-        label = escape(node.get("name", "?"), limit)
-    return f"{label} ({escape(node['kind'], limit)}, depth {node['depth']})"
+        label = _text(node.get("name", "?"))
+    return f"{label} ({_text(node['kind'])}, depth {node['depth']})"
 
 
-def _finops(finops: dict[str, Any], limit: int) -> list[str]:
+def _finops(finops: dict[str, Any]) -> list[str]:
     if not finops.get("estimable"):
-        return [f"No estimate: {escape(finops.get('reason', ''), limit)}"]
+        return [f"No estimate: {_text(finops.get('reason', ''))}"]
     monthly = finops["monthly"]
-    currency = escape(finops["currency"], limit)
-    return [f"- monthly total: {monthly['total']:,.2f} {currency}"] + [
-        f"- {part}: {monthly[part]:,.2f} {currency}" for part in ("compute", "storage", "network", "api")]
+    currency = _text(finops["currency"])
+    return [f"- monthly total: {money(monthly['total'], currency)}"] + [
+        f"- {part}: {money(monthly[part], currency)}" for part in ("compute", "storage", "network", "api")]
 
 
 def llms_txt(index: dict[str, Any], pages: dict[str, str]) -> str:
     """The index of a bundle: one link per visible asset, to its Markdown page."""
-    limit = _NO_CUT
     lines = ["# Data contracts", "",
-             f"> Context about the data contracts visible to requester {escape(index['requester'], limit)} for "
-             f"purpose {escape(index['purpose'], limit)}, generated by dativo-check under policy "
+             f"> Context about the data contracts visible to requester {_text(index['requester'])} for "
+             f"purpose {_text(index['purpose'])}, generated by dativo-check under policy "
              f"{code(index['policy_hash'])}. It describes data; it never contains any.", "",
              "## Assets", ""]
     for result in index.get("results", ()):
-        note = f": {escape(result['description'], limit)}" if result.get("description") else ""
-        lines.append(f"- [{escape(result.get('name') or result['id'], limit)}]({pages[result['id']]}){note}")
+        note = f": {_text(result['description'])}" if result.get("description") else ""
+        lines.append(f"- [{_text(result.get('name') or result['id'])}]({pages[result['id']]}){note}")
     if not index.get("results"):
         lines.append("No asset is visible to this requester for this purpose.")
     return "\n".join(lines) + "\n"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -19,20 +19,12 @@ from dativo_check.errors import UsageError
 from dativo_check.model import Finding, Level
 
 CAPABILITIES = ("schema", "lineage", "finops", "governance")
-REQUESTER_TYPES = ("human", "agent", "bot")
 # From the least to the most strict; a property no action matches is shown ("show").
 ACTIONS = ("show", "type-only", "redact-name", "omit")
 # Built-in decisions, named in responses and audit lines like policy rules.
 DEFAULT_DENY, PURPOSE_NOT_ALLOWED, UNKNOWN_REQUESTER, ALLOW_LIST, AUTHORS_ONLY, POLICY_UNUSABLE = (
     "default-deny", "purpose-not-allowed", "unknown-requester", "allow-list", "authors-only", "policy-unusable")
 RESERVED_IDS = (DEFAULT_DENY, PURPOSE_NOT_ALLOWED, UNKNOWN_REQUESTER, ALLOW_LIST, AUTHORS_ONLY, POLICY_UNUSABLE)
-# The loader's wording for a file that is not a mapping speaks of contracts; a policy file gets its own.
-_NOT_A_MAPPING = {"yaml-empty": "the policy file is empty: expected a mapping with version, purposes, requesters "
-                                "and rules",
-                  "yaml-root-type": "the document root is not a mapping: a policy is a mapping with version, "
-                                    "purposes, requesters and rules"}
-# The schema messages' hint for an unknown top-level key of a contract, which has no place in a policy.
-_CONTRACT_HINT = "tool-specific metadata belongs in customProperties"
 
 
 class PolicyError(UsageError):
@@ -246,22 +238,21 @@ def load_policy(path: str | Path, display: str | None = None) -> LoadedPolicy:
     """Read, validate and lint a policy file; YAML and schema problems are findings, never exceptions."""
     from dativo_check.contract.loader import load_path
 
-    result = load_path(path, display or str(path))
-    return _checked(result)
+    return _checked(load_path(path, display or str(path), noun="policy", keys=_schema()["required"]))
 
 
 def load_policy_bytes(raw: bytes, display: str) -> LoadedPolicy:
     """A policy from the bytes of a file (such as a git blob)."""
     from dativo_check.contract.loader import load_bytes
 
-    return _checked(load_bytes(raw, display))
+    return _checked(load_bytes(raw, display, noun="policy", keys=_schema()["required"]))
 
 
 def _checked(result: Any) -> LoadedPolicy:
     from dativo_check.context import lint, rules
 
     if result.document is None or any(finding.level is Level.ERROR for finding in result.findings):
-        return LoadedPolicy(None, tuple(_policy_wording(finding) for finding in result.findings))
+        return LoadedPolicy(None, result.findings)
     document = result.document
     problems = schema_problems(document.data)
     if problems:
@@ -296,23 +287,20 @@ def schema_problems(data: Any) -> list[tuple[str, str, bool]]:
     """(JSON pointer, message, at key) for every way `data` does not match the policy schema."""
     import jsonschema_rs
 
-    from dativo_check import resources, schema_errors
+    from dativo_check import schema_errors
 
-    schema = resources.load_json_schema("context-policy.schema.json")
+    schema = _schema()
     validator = jsonschema_rs.Draft201909Validator(schema)
-    found = schema_errors.problems(validator.iter_errors(data), schema_errors.vocabulary_of(schema))
-    keys = ", ".join(schema["properties"])
-    return [(problem.pointer, problem.message + (f" ({_policy_hint(problem.hint, keys)})" if problem.hint else ""),
-             problem.at_key) for problem in found]
+    found = schema_errors.problems(validator.iter_errors(data), schema_errors.vocabulary_of(schema),
+                                   schema_errors.keys_hint("policy", schema))
+    return [(problem.pointer, problem.message + (f" ({problem.hint})" if problem.hint else ""), problem.at_key)
+            for problem in found]
 
 
-def _policy_hint(hint: str, keys: str) -> str:
-    return f"a policy has only the keys {keys}" if hint == _CONTRACT_HINT else hint
+def _schema() -> Any:
+    from dativo_check import resources
 
-
-def _policy_wording(finding: Finding) -> Finding:
-    message = _NOT_A_MAPPING.get(finding.rule)
-    return finding if message is None else replace(finding, message=message)
+    return resources.load_json_schema("context-policy.schema.json")
 
 
 def from_data(data: Mapping[str, Any], source: str | None = None, line_of: Any = lambda pointer: 1) -> Policy:

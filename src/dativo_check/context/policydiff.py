@@ -94,7 +94,8 @@ def _field_changes(old: Policy, new: Policy, requester: str, purpose: str, facts
 
 
 def _finding(policy: Policy, file: str, widened: bool, requester: str, what: str, change: _Change) -> Finding:
-    kind = next((r.type for r in policy.requesters if r.id == requester), "no longer declared")
+    declared = policy.requester(requester)
+    kind = declared.type if declared is not None else "no longer declared"
     where = []
     if change.assets:
         real = sorted(clean(asset, 200) for asset in change.assets)  # ids come from contracts: printable only

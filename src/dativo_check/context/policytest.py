@@ -43,18 +43,19 @@ def load_suite(path: str) -> Suite:
     from dativo_check import resources, schema_errors
     from dativo_check.contract.loader import load_path
 
-    result = load_path(path)
+    schema = resources.load_json_schema("context", "policy-tests.schema.json")
+    result = load_path(path, noun="policy test", keys=schema["required"])
     if result.document is None or result.findings:
         problem = result.findings[0]
         raise UsageError(f"{problem.location}: {problem.message}")
     document = result.document
-    schema = resources.load_json_schema("context", "policy-tests.schema.json")
-    problems = schema_errors.problems(jsonschema_rs.Draft201909Validator(schema).iter_errors(document.data),
-                                      schema_errors.vocabulary_of(schema))
+    validator = jsonschema_rs.Draft201909Validator(schema)
+    problems = schema_errors.problems(validator.iter_errors(document.data), schema_errors.vocabulary_of(schema),
+                                      schema_errors.keys_hint("policy test", schema))
     if problems:
         raise UsageError("invalid policy test file:\n  " + "\n  ".join(
             f"{path}:{document.locate(problem.pointer, problem.at_key)[0]}: {problem.message}"
-            for problem in problems))
+            + (f" ({problem.hint})" if problem.hint else "") for problem in problems))
     base = Path(path).parent
     data = document.data
     return Suite(path, tuple(data["cases"]),
