@@ -175,12 +175,11 @@ def _impact(config: Config, tree: Revision, diffs: Sequence[ContractDiff], optio
             notes: list[str]) -> tuple[list, dict | None]:
     if not diffs:
         return [], None
-    from dativo_check.lineage.graph import build, read_manifest
+    from dativo_check.lineage.graph import build, manifest_for
     from dativo_check.lineage.impact import impact
     from dativo_check.report.lineage_format import impact_view
 
-    manifest_path = options.dbt_manifest or config.lineage.dbt_manifest
-    manifest = read_manifest(str(config.root / manifest_path)) if manifest_path else None
+    manifest = manifest_for(config, options.dbt_manifest)
     previous = [diff.base_contract for diff in diffs if diff.base_contract is not None]
     graph = build(tree.contracts, manifest, previous)
     impacts = impact(diffs, graph)

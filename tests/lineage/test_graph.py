@@ -230,3 +230,17 @@ def test_traversal_reaches_but_does_not_pass_the_nodes_follow_refuses():
 def test_a_contract_s_tables_share_the_namespace_of_its_server(server, namespace):
     assert namespace_of(server, "c-1") == namespace
     assert {dataset_name(server, table, "c-1").namespace for table in ("orders", "lines")} == {namespace}
+
+
+def test_a_configured_manifest_is_found_from_any_working_directory(tmp_path, cli, monkeypatch):
+    manifest = {"nodes": {}, "exposures": {}, "sources": {}}
+    (tmp_path / "target").mkdir()
+    (tmp_path / "target" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".dativo-check.yaml").write_text("lineage:\n  dbt-manifest: target/manifest.json\n", encoding="utf-8")
+    from dativo_check.config import load_config
+
+    config = load_config(tmp_path)
+    monkeypatch.chdir(tmp_path / "target")
+    assert lineage.manifest_for(config) == manifest
+    assert lineage.manifest_for(config, "manifest.json") == manifest  # a named one is relative to where you are

@@ -73,14 +73,13 @@ def catalog(contracts: Sequence[Contract], manifest: Mapping[str, Any] | None = 
                    build(ordered, manifest))
 
 
-def from_repository(config: Any, paths: Sequence[str] = ()) -> tuple[Catalog, int]:
-    """The catalogue of the named contracts (all of the repository when none are named), and how many files could
-    not be loaded (their findings are not shown: they could name assets the requester may not see)."""
+def from_repository(config: Any, paths: Sequence[str] = ()) -> Catalog:
+    """The catalogue of the named contracts (all of the repository when none are named). Files that cannot be
+    loaded are left out silently: their findings could name assets the requester may not see."""
     from dativo_check.contract.discover import discover, expand
     from dativo_check.contract.load import load_contracts
-    from dativo_check.lineage.graph import read_manifest
+    from dativo_check.lineage.graph import manifest_for
 
     files = expand(paths, config) if paths else discover(config)
     loaded = load_contracts(files, config)
-    manifest = read_manifest(str(config.root / config.lineage.dbt_manifest)) if config.lineage.dbt_manifest else None
-    return catalog(loaded.contracts, manifest), len(files) - len(loaded.contracts)
+    return catalog(loaded.contracts, manifest_for(config))

@@ -305,7 +305,7 @@ def _policy_test(args: argparse.Namespace) -> int:
 
     @cache
     def catalog_of(paths: tuple[str, ...]) -> Any:
-        return from_repository(config, paths)[0]
+        return from_repository(config, paths)
 
     outcome = run_files(args.fixtures, lambda suite: policy_at(_policy_path(config, args.policy or suite.policy)),
                         lambda suite: catalog_of(tuple(args.contracts or suite.contracts)))
@@ -334,7 +334,7 @@ def _policy_diff(args: argparse.Namespace) -> int:
         old_file = f"{args.base}:{new_file}"
         old = _policy_at(config, args.base, new_file, old_file)
     new, _ = usable(load_policy(new_file))
-    catalog, _ = from_repository(config, tuple(args.contracts or ()))
+    catalog = from_repository(config, tuple(args.contracts or ()))
     return _report(args, "policy-diff", (old_file, new_file), diff(old, new, catalog, new_file), config)
 
 

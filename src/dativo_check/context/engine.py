@@ -359,7 +359,7 @@ def open_service(config: Config, requester: str, policy_path: str | None = None,
         unusable = None
     except PolicyError as error:
         policy, warnings, unusable = Policy(), (), str(error)
-    catalog, _ = from_repository(config, contracts)
+    catalog = from_repository(config, contracts)
     audit = AuditLog(Path(audit_path) if audit_path else config.root / settings.audit)
     return ContextService(policy, requester, catalog, audit, settings, partial(inputs, config),
                           unusable=unusable), warnings

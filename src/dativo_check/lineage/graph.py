@@ -302,6 +302,15 @@ def read_manifest(path: str) -> dict[str, Any]:
     return manifest
 
 
+def manifest_for(config: Any, given: str | None = None) -> dict[str, Any] | None:
+    """The dbt manifest to add: one named on the command line (relative to the working directory), else the
+    configured `lineage.dbt-manifest` (relative to the repository root, like every configured path), else none."""
+    if given:
+        return read_manifest(given)
+    configured = config.lineage.dbt_manifest
+    return read_manifest(str(config.root / configured)) if configured else None
+
+
 def from_repository(config: Any, paths: Sequence[str] = (), manifest_path: str | None = None,
                     previous: Sequence[Contract] = ()) -> tuple[Graph, list]:
     """The graph of the named contracts (all of the repository when none are named), and load findings."""
@@ -310,6 +319,4 @@ def from_repository(config: Any, paths: Sequence[str] = (), manifest_path: str |
 
     files = expand(paths, config) if paths else discover(config)
     loaded = load_contracts(files, config)
-    manifest_path = manifest_path or config.lineage.dbt_manifest
-    manifest = read_manifest(manifest_path) if manifest_path else None
-    return build(loaded.contracts, manifest, previous), list(loaded.findings)
+    return build(loaded.contracts, manifest_for(config, manifest_path), previous), list(loaded.findings)
