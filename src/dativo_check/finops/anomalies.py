@@ -36,7 +36,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
-from dativo_check.finops.estimate import RunUsage, run_cost
+from dativo_check.finops.estimate import RunPrices, RunUsage, run_cost
 from dativo_check.finops.metrics import RunMetrics
 from dativo_check.finops.pricing import Pricing
 from dativo_check.model import Finding
@@ -240,11 +240,13 @@ class JobReport:
 def run_costs(pricing: Pricing) -> Callable[[RunMetrics], float]:
     """The cost of one run (see `estimate.run_cost`) at `pricing`'s default prices, since a run-metrics file names no
     server type; the bytes a run read are what it transferred."""
+    prices = RunPrices.of(pricing)
+
     def cost(run: RunMetrics) -> float:
         used = RunUsage(cpu_seconds=run.cpu_seconds, memory_gb=run.peak_memory_mb / 1024,
                         duration_seconds=run.duration_seconds, bytes_transferred=run.bytes_read,
                         api_calls=run.api_calls)
-        return run_cost(used, pricing).total
+        return run_cost(used, prices).total
 
     return cost
 

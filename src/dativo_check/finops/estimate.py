@@ -199,7 +199,7 @@ def measured_usage(declared: Usage | str, runs: Sequence[RunMetrics], contract: 
         assumptions=base.assumptions + (f"measured over the last {len(recent)} run(s)",))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RunUsage:
     """What one run uses, in the units it is priced by."""
 
@@ -210,7 +210,7 @@ class RunUsage:
     api_calls: Mapping[str, float]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RunCost:
     """What runs cost, by component (storage is paid by the month, not by the run)."""
 
@@ -223,14 +223,27 @@ class RunCost:
         return self.compute + self.network + self.api
 
 
-def run_cost(run: RunUsage, pricing: Pricing, server: str | None = None, runs: float = 1) -> RunCost:
-    """The cost of `runs` runs like `run` at `server`'s prices (None: the default prices): CPU seconds at the CPU-hour
-    price, memory held for the run's duration at the GB-hour price, bytes transferred at the network price, and API
-    calls at their price per 1,000."""
-    compute = runs * (run.cpu_seconds / 3600 * pricing.cpu_hour(server)
-                      + run.memory_gb * run.duration_seconds / 3600 * pricing.memory_gb_hour(server))
-    network = run.bytes_transferred * runs / 1e9 * pricing.network_gb(server)
-    api = sum(calls * runs / 1000 * pricing.api_per_thousand(name) for name, calls in run.api_calls.items())
+@dataclass(frozen=True, slots=True)
+class RunPrices:
+    """The prices a run is charged at on one server type, looked up once (anomaly detection prices every run)."""
+
+    cpu_hour: float
+    memory_gb_hour: float
+    network_gb: float
+    pricing: Pricing
+
+    @classmethod
+    def of(cls, pricing: Pricing, server: str | None = None) -> RunPrices:
+        return cls(pricing.cpu_hour(server), pricing.memory_gb_hour(server), pricing.network_gb(server), pricing)
+
+
+def run_cost(run: RunUsage, prices: RunPrices, runs: float = 1) -> RunCost:
+    """The cost of `runs` runs like `run`: CPU seconds at the CPU-hour price, memory held for the run's duration at
+    the GB-hour price, bytes transferred at the network price, and API calls at their price per 1,000."""
+    compute = runs * (run.cpu_seconds / 3600 * prices.cpu_hour
+                      + run.memory_gb * run.duration_seconds / 3600 * prices.memory_gb_hour)
+    network = run.bytes_transferred * runs / 1e9 * prices.network_gb
+    api = sum(calls * runs / 1000 * prices.pricing.api_per_thousand(name) for name, calls in run.api_calls.items())
     return RunCost(compute, network, api)
 
 
@@ -269,7 +282,7 @@ def cost(usage: Usage, pricing: Pricing) -> MonthlyCost:
     """A month of a usage: its runs at the first server's prices, and a copy of the data on every server."""
     runs = usage.runs_per_day * DAYS_PER_MONTH
     run = average_run(usage, pricing)
-    month = run_cost(run, pricing, usage.servers[0] if usage.servers else None, runs)
+    month = run_cost(run, RunPrices.of(pricing, usage.servers[0] if usage.servers else None), runs)
     stored_gb = 0.0
     storage = 0.0
     for server in usage.servers:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
@@ -16,6 +16,8 @@ _SERVER_ALIASES = {"postgresql": "postgres", "cloudsql": "postgres"}
 class Pricing:
     data: Mapping[str, Any]
     source: str
+    # prices are looked up per run (anomalies over 100,000 runs): each is resolved once
+    _resolved: dict[tuple[str | None, str, str], float] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def currency(self) -> str:
@@ -26,8 +28,12 @@ class Pricing:
         return self.data.get("servers", {}).get(kind, {})
 
     def _price(self, server_type: str | None, section: str, key: str) -> float:
-        override = self._server(server_type).get(section, {})
-        return float(override.get(key, self.data.get(section, {}).get(key, 0.0)))
+        found = self._resolved.get((server_type, section, key))
+        if found is None:
+            override = self._server(server_type).get(section, {})
+            found = self._resolved[server_type, section, key] = float(
+                override.get(key, self.data.get(section, {}).get(key, 0.0)))
+        return found
 
     def cpu_hour(self, server_type: str | None = None) -> float:
         return self._price(server_type, "compute", "cpu-hour")
@@ -43,8 +49,7 @@ class Pricing:
         return self._price(server_type, "network", "gb")
 
     def api_per_thousand(self, api: str) -> float:
-        prices = self.data.get("api", {})
-        return float(prices.get(api, prices.get("default", 0.0)))
+        return self._price(None, "api", api) if api in self.data.get("api", {}) else self._price(None, "api", "default")
 
     def compression(self, server_type: str | None) -> float:
         return float(self._server(server_type).get("compression", self.estimation("compression")))
