@@ -23,7 +23,7 @@ from dativo_check.dbt import data_tests
 from dativo_check.dbt.names import dbt_name, inert, is_identifier, jinja_string, sql_column
 from dativo_check.model import Finding
 from dativo_check.ruledoc import from_text
-from dativo_check.validate.rules.transform_source import parse_reference
+from dativo_check.contract.references import parse_reference
 from dativo_check.storage_types import physical_family
 
 UNMAPPED = from_text("dbt-unmapped", "info", "dbt", "dbt", """

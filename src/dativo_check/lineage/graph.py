@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from dativo_check.contract.model import Contract, SchemaObject, items, mapping, server_of, text
 from dativo_check.lineage.naming import DatasetName, dataset_name, namespace_of
-from dativo_check.validate.rules.transform_source import parse_reference
+from dativo_check.contract.references import parse_reference
 
 DATASET, EXTERNAL, CONSUMER, MODEL, EXPOSURE = "dataset", "external", "consumer", "model", "exposure"
 FLOW, CONSUMES, REFERENCES, DBT = "flow", "consumes", "references", "dbt"

@@ -4,7 +4,9 @@ A source written as `<contract-id>:<schemaObject>.<property>` (or `<contract-id>
 a contract in the same repository; lineage and impact analysis follow it. The reference must name an existing
 contract id, one of its schema objects and, if given, one of that object's properties. The same holds for the
 entries of the `upstreams` custom property. Plain names without a colon (`stripe_api.v1.customers`) are external
-sources and are not checked; neither are URLs.
+sources and are not checked; neither are URLs. A reference that names no existing contract, object or property
+is broken, so lineage and impact analysis lose the link: an error. The pull-request check also validates every
+contract whose references point into a changed one, so the change that breaks a reference fails.
 
 PASS:
 
@@ -39,60 +41,29 @@ FAIL:
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 from typing import Iterator
+
+from dativo_check.contract.references import FOREIGN_KEY, Reference, uses
 
 ID = "transform-source"
 LEVEL = "error"
 CATEGORY = "repository"
 
 
-@dataclass(frozen=True)
-class Reference:
-    """A parsed `<contract-id>:<object>[.<property>]` reference."""
-
-    contract_id: str
-    object_name: str
-    property_path: str | None
-
-    def __str__(self) -> str:
-        suffix = f".{self.property_path}" if self.property_path else ""
-        return f"{self.contract_id}:{self.object_name}{suffix}"
-
-
-def parse_reference(source: str) -> Reference | None:
-    """The reference a transform source names, or None for an external source (no colon, or a URL)."""
-    if ":" not in source or "://" in source:
-        return None
-    contract_id, _, element = source.partition(":")
-    object_name, _, property_path = element.partition(".")
-    if not contract_id or not object_name:
-        return None
-    return Reference(contract_id.strip(), object_name.strip(), property_path.strip() or None)
-
-
 def check_repository(contracts, context) -> Iterator:
     from dativo_check.validate.rules import Violation
 
     for contract in contracts:
-        upstreams = contract.custom_properties.get("upstreams")
-        pointer = contract.custom_property_pointer("upstreams")
-        for index, source in enumerate(upstreams if isinstance(upstreams, list) else []):
-            reference = parse_reference(source) if isinstance(source, str) else None
-            problem = _resolve(reference, context.index) if reference is not None else None
-            if problem is not None:
-                yield Violation(f"{pointer}/value/{index}", f"upstream {source!r}: {problem[0]}", problem[1],
-                                contract=contract)
-        for _, prop in contract.walk_properties():
-            for index, source in enumerate(prop.transform_source_objects):
-                reference = parse_reference(source)
-                if reference is None:
-                    continue
-                problem = _resolve(reference, context.index)
-                if problem is not None:
-                    message, hint = problem
-                    yield Violation(f"{prop.pointer}/transformSourceObjects/{index}",
-                                    f"{prop.path}: transform source {source!r}: {message}", hint, contract=contract)
+        for use in uses(contract):
+            if use.kind == FOREIGN_KEY:
+                continue  # a foreign key names a table, not data flow; shorthand ones need not be contracts
+            problem = _resolve(use.reference, context.index)
+            if problem is None:
+                continue
+            message, hint = problem
+            subject = f"{use.subject}: " if use.subject else ""
+            yield Violation(use.pointer, f"{subject}{use.kind} {str(use.reference)!r}: {message}", hint,
+                            contract=contract)
 
 
 def _resolve(reference: Reference, index) -> tuple[str, str | None] | None:
