@@ -111,7 +111,7 @@ def test_output_file_is_written_and_stdout_stays_quiet(tmp_path, cli):
 
 def test_colour_only_on_request_and_never_with_no_color(tmp_path, cli):
     contract = _stripe()
-    contract["status"] = "live"
+    contract["version"] = "one"
     write(tmp_path, "c.yaml", dump(contract))
     assert "\x1b[" not in cli("validate", "c.yaml", cwd=tmp_path).out
     assert "\x1b[" in cli("validate", "c.yaml", "--color", "always", cwd=tmp_path).out

@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING, Sequence
 from dativo_check.config import Config
 from dativo_check.contract import git
 from dativo_check.contract.revision import Revision
-from dativo_check.model import Finding, Level, apply_levels
-from dativo_check.report import Report
+from dativo_check.model import Finding, Level
+from dativo_check.report import Report, settle
 from dativo_check.ruledoc import from_text
 
 if TYPE_CHECKING:
+    from dativo_check.contract.index import ContractIndex
+    from dativo_check.contract.model import Contract
     from dativo_check.diff.engine import ContractDiff
+    from dativo_check.diff.run import DiffRun
     from dativo_check.github.event import RunContext
 
 FAIL_ON = ("error", "warning", "never")
@@ -60,6 +63,7 @@ class CheckOptions:
     pricing: str | None = None
     history: str | None = None
     dbt_manifest: str | None = None
+    fail_on_existing: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,10 +74,11 @@ class GateDecision:
     fail_on: str
     fail_on_bump: bool
     reasons: tuple[str, ...] = ()
+    fail_on_existing: bool = False
 
     def to_dict(self) -> dict:
         return {"failed": self.failed, "fail_on": self.fail_on, "fail_on_bump": self.fail_on_bump,
-                "reasons": list(self.reasons)}
+                "fail_on_existing": self.fail_on_existing, "reasons": list(self.reasons)}
 
 
 def run_checks(config: Config, options: CheckOptions, context: RunContext | None = None) -> Report:
@@ -81,7 +86,7 @@ def run_checks(config: Config, options: CheckOptions, context: RunContext | None
 
     notes: list[str] = []
     tree = load_working_tree(config, scope_of(options.paths, config))
-    diffs: tuple[ContractDiff, ...] = ()
+    run: DiffRun | None = None
     findings: list[Finding] = list(tree.findings)
     base_sha = head_sha = None
     if options.base:
@@ -94,57 +99,101 @@ def run_checks(config: Config, options: CheckOptions, context: RunContext | None
             notes.append(f"fetched the base {options.base} from origin" + (" (a shallow clone)" if shallow else ""))
         base_sha = git.resolve(config.root, options.base)
         run = diff_refs(config, base_sha, None, options.paths, options.compat, working_tree=tree)
-        diffs, findings = run.diffs, list(run.findings)
+        findings = list(run.findings)
         head_sha = git.resolve(config.root, "HEAD")
-    findings += _validate(tree, diffs, config, options, notes)
+    diffs = run.diffs if run is not None else ()
+    findings += _validate(tree, run, config, options, notes)
     findings += _dbt_drift(config, tree, options, notes)
     impacts, view = _impact(config, tree, diffs, options, notes)
     cost = _cost(config, tree, diffs, options, notes)
     if context is not None and context.head_sha:
         head_sha = context.head_sha
     files = tuple(sorted({contract.file for contract in tree.contracts} | {f.file for f in findings}))
-    report = Report("ci", files, tuple(sorted(findings, key=Finding.sort_key)), diffs, base_sha, head_sha,
-                    options.base_reason, tuple(impacts), view, cost, tuple(notes), context)
-    return dataclasses.replace(report, gate=decide(report, options.fail_on, options.fail_on_bump))
+    report = settle(Report("ci", files, tuple(sorted(findings, key=Finding.sort_key)), diffs, base_sha, head_sha,
+                           options.base_reason, tuple(impacts), view, cost, tuple(notes), context),
+                    config.rule_levels)
+    return dataclasses.replace(report, gate=decide(report, options.fail_on, options.fail_on_bump,
+                                                   options.fail_on_existing))
 
 
-def decide(report: Report, fail_on: str, fail_on_bump: bool) -> GateDecision:
-    """`fail_on` sets the least severe level that fails; `fail_on_bump` fails a wrong version bump whatever the
-    level (so `--fail-on never --fail-on-bump` gates on versions only)."""
+def decide(report: Report, fail_on: str, fail_on_bump: bool, fail_on_existing: bool = False) -> GateDecision:
+    """`fail_on` sets the least severe level that fails; only findings the change introduced count, unless
+    `fail_on_existing`; `fail_on_bump` fails a wrong version bump whatever the level (so `--fail-on never
+    --fail-on-bump` gates on versions only)."""
     from dativo_check.diff.gate import RULES as GATE_RULES
 
-    threshold = {"error": Level.ERROR.rank, "warning": Level.WARNING.rank, "never": None}[fail_on]
-    findings = report.all_findings
+    threshold = {"error": Level.ERROR, "warning": Level.WARNING, "never": None}[fail_on]
     reasons = []
     if threshold is not None:
-        failing = [f for f in findings if f.level.rank >= threshold]
+        failing = report.failed_at(threshold, fail_on_existing)
         if failing:
-            reasons.append(f"{len(failing)} finding(s) at level {fail_on} or above")
+            new = "" if fail_on_existing or not report.baseline else "new "
+            reasons.append(f"{len(failing)} {new}finding(s) at level {fail_on} or above")
     if fail_on_bump:
         version_rules = {rule.id for rule in GATE_RULES if rule.category in ("version", "layout")}
-        wrong = [f for f in findings if f.rule in version_rules and f.level is not Level.INFO]
+        wrong = [f for f in report.all_findings if f.rule in version_rules and f.level is not Level.INFO]
         if wrong:
             reasons.append(f"{len(wrong)} contract version(s) do not carry the bump their changes need")
-    return GateDecision(bool(reasons), fail_on, fail_on_bump, tuple(reasons))
+    return GateDecision(bool(reasons), fail_on, fail_on_bump, tuple(reasons), fail_on_existing)
 
 
-def _validate(tree: Revision, diffs: Sequence[ContractDiff], config: Config, options: CheckOptions,
+def _validate(tree: Revision, run: DiffRun | None, config: Config, options: CheckOptions,
               notes: list[str]) -> list[Finding]:
-    """Schema and lint findings for the contracts the change touches (all of them without a base, or on request);
-    contracts nobody touched do not fail somebody else's pull request."""
+    """Schema and lint findings: of every contract without a base, else of what the change touches."""
     from dativo_check.contract.index import ContractIndex
     from dativo_check.validate.engine import check_contracts
 
-    if options.base and not options.validate_all:
-        changed = {diff.file for diff in diffs if diff.file and diff.status != "deleted"}
-        checked = [contract for contract in tree.contracts if contract.file in changed]
-        notes.append(f"validated the {len(checked)} contract(s) this change adds or modifies "
-                     f"({len(tree.contracts)} in the repository)")
-    else:
-        checked = list(tree.contracts)
-        notes.append(f"validated all {len(checked)} contract(s)")
     index = ContractIndex(tree.contracts, config if options.paths else None)
-    return apply_levels(check_contracts(checked, config, index), config.rule_levels)
+    if run is None:
+        notes.append(f"validated all {len(tree.contracts)} contract(s)")
+        return list(check_contracts(tree.contracts, config, index))
+    findings, said = validate_change(run, config, index, options.validate_all, limited=bool(options.paths))
+    notes.extend(said)
+    if options.fail_on_existing:
+        notes.append("--fail-on-existing: findings the base already had fail the check too")
+    return findings
+
+
+def validate_change(run: DiffRun, config: Config, index: ContractIndex, everything: bool = False,
+                    limited: bool = False) -> tuple[list[Finding], list[str]]:
+    """Schema and lint findings of the contracts a change adds or modifies and of the contracts whose references
+    point into them (every contract with `everything`), each marked new or existing against its base copy:
+    contracts nobody touched do not fail somebody else's pull request, and neither do problems the base already
+    had. Also returns notes that say what was checked (`limited`: the run covers only some paths)."""
+    from dativo_check.contract.index import ContractIndex
+    from dativo_check.validate.engine import check_change
+
+    head = run.head.contracts if run.head is not None else ()
+    checked, dependents = _checked(head, run, everything)
+    if everything:
+        note = f"validated all {len(checked)} contract(s)"
+    else:
+        named = ", ".join(contract.label for contract in dependents[:10])
+        more = f" and {len(dependents) - 10} more" if len(dependents) > 10 else ""
+        depending = f", and {len(dependents)} that reference them ({named}{more})" if dependents else ""
+        note = (f"validated the {len(checked) - len(dependents)} contract(s) this change adds or modifies"
+                f"{depending} ({len(head)} in {'the named paths' if limited else 'the repository'})")
+    base = run.base.contracts if run.base is not None else ()
+    base_by_file = {contract.file: contract for contract in base}
+    paired = {diff.file: diff.base_contract for diff in run.diffs if diff.file}
+    base_of = {contract.file: paired[contract.file] if contract.file in paired else base_by_file.get(contract.file)
+               for contract in checked}
+    findings = check_change(checked, index, base_of, ContractIndex(base), config)
+    return findings, [note, "findings are compared with the base: those it already had are shown as existing"]
+
+
+def _checked(head: Sequence[Contract], run: DiffRun, everything: bool) -> tuple[list[Contract], list[Contract]]:
+    """The contracts to validate: the changed ones and those whose references point into a changed one."""
+    from dativo_check.contract.references import referenced_ids
+
+    if everything:
+        return list(head), []
+    changed_files = {diff.file for diff in run.diffs if diff.file and diff.status != "deleted"}
+    changed_ids = {diff.id for diff in run.diffs}
+    changed = [contract for contract in head if contract.file in changed_files]
+    dependents = [contract for contract in head
+                  if contract.file not in changed_files and referenced_ids(contract) & changed_ids]
+    return changed + dependents, dependents
 
 
 def _dbt_drift(config: Config, tree: Revision, options: CheckOptions, notes: list[str]) -> list[Finding]:

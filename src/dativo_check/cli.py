@@ -18,6 +18,7 @@ from dativo_check.cliutil import require_existing as _require_existing
 from dativo_check.cliutil import use_color as _use_color
 from dativo_check.cliutil import write_file as _write_file
 from dativo_check.errors import UsageError
+from dativo_check.model import Level
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # Commands with a default action and named sub-actions, such as `lineage [PATHS]` and `lineage impact`.
@@ -51,6 +52,21 @@ def _git_options(parser: argparse.ArgumentParser, default_base: str | None = Non
     parser.add_argument("--fetch", action="store_true", help="fetch missing refs from origin (deepens shallow clones)")
 
 
+def _profile_options(parser: argparse.ArgumentParser) -> None:
+    """The three profile states: advisory (warnings, the default without a `profile` section), enforced, off."""
+    parser.add_argument("--profile", dest="profile", action="store_true", default=None,
+                        help="enforce the Dativo profile rules at their own level (default: warnings, unless the "
+                             "configuration has a `profile` section)")
+    parser.add_argument("--no-profile", dest="profile", action="store_false",
+                        help="skip the Dativo profile rules (owner, classification, retention, cost centre)")
+
+
+def _fail_on_existing(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--fail-on-existing", action="store_true",
+                        help="count findings the base already had toward failing, not only those the change "
+                             "introduces")
+
+
 def _finops_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pricing", metavar="FILE",
                         help="pricing file (default: finops.pricing, else the shipped one)")
@@ -73,8 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(validate, FORMATS)
     validate.add_argument("--strict", action="store_true", default=None,
                           help="use the strict ODCS schema where one exists (v3.0.2)")
-    validate.add_argument("--no-profile", dest="profile", action="store_false", default=None,
-                          help="skip the Dativo profile rules (owner, classification, retention, cost centre)")
+    _profile_options(validate)
     validate.add_argument("--contracts-only", action="store_true",
                           help="skip named files that are not contracts (for hooks that pass every staged YAML file)")
     validate.set_defaults(handler=_validate)
@@ -94,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(diff, FORMATS)
     diff.add_argument("--pre-commit", action="store_true",
                       help="hook mode: staged contracts against HEAD, or the pushed range in the pre-push stage")
+    _profile_options(diff)
+    _fail_on_existing(diff)
     diff.set_defaults(handler=_diff)
 
     history = commands.add_parser("history", help="every version of a contract in git history, with its bump")
@@ -184,6 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="the least severe level that fails the check (default: error)")
     ci.add_argument("--fail-on-bump", action="store_true",
                     help="fail when a contract's version does not carry its changes, whatever --fail-on says")
+    _fail_on_existing(ci)
+    _profile_options(ci)
     ci.add_argument("--comment", action="store_true", help="create or update the pull-request comment")
     ci.add_argument("--comment-author", metavar="LOGIN", default=None,
                     help="login the token comments as (default: github-actions[bot])")
@@ -312,7 +331,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from dativo_check.report import Report, renderer
+    from dativo_check.report import Report, renderer, settle
     from dativo_check.validate.engine import validate
 
     config = _config(args).with_options(strict=args.strict, profile=args.profile)
@@ -329,7 +348,7 @@ def _validate(args: argparse.Namespace) -> int:
         raise UsageError("no contracts found; name contract files, or run in a repository that has "
                          "files with `kind: DataContract` (or set `paths` in .dativo-check.yaml)")
     files = tuple(sorted({*(c.file for c in result.contracts), *(f.file for f in result.findings)}))
-    report = Report("validate", files, result.findings)
+    report = settle(Report("validate", files, result.findings), config.rule_levels)
     _emit(renderer(args.format)(report, color=_use_color(args)), args)
     return EXIT_FINDINGS if report.failed else EXIT_OK
 
@@ -360,9 +379,9 @@ def _rules(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     from dativo_check.diff.run import diff_files, diff_refs
-    from dativo_check.report import Report, renderer
+    from dativo_check.report import Report, renderer, settle
 
-    config = _config(args)
+    config = _config(args).with_options(profile=args.profile)
     paths = args.paths
     base, head = args.base, args.head
     if args.pre_commit:
@@ -384,10 +403,24 @@ def _diff(args: argparse.Namespace) -> int:
         run = diff_files(paths[0], paths[1], config, args.compat)
     else:
         run = diff_refs(config, base, head, paths, args.compat, args.fetch)
-    report = Report("diff", run.files, run.findings, run.diffs, run.base_sha or run.base_label,
-                    run.head_sha or run.head_label)
+    findings = [*run.findings, *_validation_of(run, config, scanned=base is not None and bool(paths))]
+    report = settle(Report("diff", run.files, tuple(sorted(findings, key=lambda f: f.sort_key())), run.diffs,
+                           run.base_sha or run.base_label, run.head_sha or run.head_label), config.rule_levels)
     _emit(renderer(args.format)(report, color=_use_color(args)), args)
-    return EXIT_FINDINGS if report.failed else EXIT_OK
+    return EXIT_FINDINGS if report.failed_at(Level.ERROR, args.fail_on_existing) else EXIT_OK
+
+
+def _validation_of(run, config, scanned: bool) -> list:
+    """The schema and lint findings of what a diff changed, new or existing against its base; `scanned`: the
+    diff covers only some paths, so the rest of the repository is scanned for ids and references."""
+    from dativo_check.ci import validate_change
+    from dativo_check.contract.index import ContractIndex
+
+    if run.head is None:
+        return []
+    findings, _ = validate_change(run, config, ContractIndex(run.head.contracts, config if scanned else None),
+                                  limited=scanned)
+    return findings
 
 
 def _history(args: argparse.Namespace) -> int:
@@ -423,14 +456,12 @@ def _bump(args: argparse.Namespace) -> int:
 
 def _lineage(args: argparse.Namespace) -> int:
     from dativo_check.lineage.graph import from_repository
-    from dativo_check.report import Report, renderer
     from dativo_check.report.lineage_format import graph_dot, graph_json, graph_mermaid
 
     config = _config(args)
     _require_existing(args.paths)
-    graph, findings = from_repository(config, args.paths, args.dbt_manifest)
-    if findings:
-        sys.stderr.write(renderer("text")(Report("lineage", (), tuple(findings))))
+    graph, found = from_repository(config, args.paths, args.dbt_manifest)
+    findings = _print_problems("lineage", found, config)
     if args.format == "openlineage":
         from dativo_check.lineage.openlineage import events_json
 
@@ -497,7 +528,7 @@ def _estimates(args: argparse.Namespace, config, pricing, history):
 
 
 def _cost(args: argparse.Namespace) -> int:
-    from dativo_check.report import cost_format
+    from dativo_check.report import Report, cost_format, settle
 
     config = _config(args)
     _require_existing(args.paths)
@@ -515,13 +546,14 @@ def _cost(args: argparse.Namespace) -> int:
 
         run = diff_refs(config, args.base, args.head, args.paths, args.compat, args.fetch)
         pairs = [(diff.base_contract, diff.head_contract) for diff in run.diffs]
-        report = compare_costs(pairs, pricing, history.runs, thresholds_from(config.finops.thresholds))
+        delta = compare_costs(pairs, pricing, history.runs, thresholds_from(config.finops.thresholds))
+        delta = settle(Report("cost", (), (), cost=delta), config.rule_levels).cost
         if args.format == "markdown":
-            text = cost_format.delta_markdown(cost_format.delta_dict(report))
+            text = cost_format.delta_markdown(cost_format.delta_dict(delta))
         else:
-            text = {"json": cost_format.delta_json}.get(args.format, cost_format.delta_text)(report)
-        failed = any(finding.level.value == "error" for finding in report.findings)
-    _print_problems("cost", problems)
+            text = {"json": cost_format.delta_json}.get(args.format, cost_format.delta_text)(delta)
+        failed = any(finding.level is Level.ERROR for finding in delta.findings)
+    _print_problems("cost", problems, config)
     args.color = "never"
     _emit(text, args)
     return EXIT_FINDINGS if failed else EXIT_OK
@@ -534,7 +566,7 @@ def _cost_export(args: argparse.Namespace) -> int:
     _require_existing(args.paths)
     pricing, history = _finops_inputs(args, config)
     estimates, problems = _estimates(args, config, pricing, history)
-    _print_problems("cost", list(history.findings) + problems)
+    _print_problems("cost", list(history.findings) + problems, config)
     export = focus.focus_rows(estimates, args.period, focus.FocusOptions(provider=config.finops.provider))
     for item in export.skipped:
         print(f"{item.file}: {item.contract_id} not exported: {item.reason}", file=sys.stderr)
@@ -544,8 +576,7 @@ def _cost_export(args: argparse.Namespace) -> int:
 
 def _cost_anomalies(args: argparse.Namespace) -> int:
     from dativo_check.finops import anomalies
-    from dativo_check.model import Level, apply_levels
-    from dativo_check.report import cost_format
+    from dativo_check.report import Report, cost_format, settle
 
     config = _config(args)
     pricing, history = _finops_inputs(args, config)
@@ -555,17 +586,21 @@ def _cost_anomalies(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise UsageError(f"{config.display_source}: finops.anomalies: {error}") from None
     reports = anomalies.detect(history.runs, pricing, thresholds)
-    found = apply_levels([*history.findings, *anomalies.findings(reports)], config.rule_levels)
+    found = settle(Report("cost-anomalies", (), (*history.findings, *anomalies.findings(reports))),
+                   config.rule_levels).findings
     render = cost_format.anomalies_json if args.format == "json" else cost_format.anomalies_text
     _emit(render(reports, found), args)
     return EXIT_FINDINGS if any(finding.level is Level.ERROR for finding in found) else EXIT_OK
 
 
-def _print_problems(command: str, problems: list) -> None:
-    if problems:
-        from dativo_check.report import Report, renderer
+def _print_problems(command: str, problems: Sequence, config) -> tuple:
+    """Findings of a command whose output is not a report, settled and printed to stderr; those that remain."""
+    from dativo_check.report import Report, renderer, settle
 
-        sys.stderr.write(renderer("text")(Report(command, (), tuple(problems))))
+    report = settle(Report(command, (), tuple(problems)), config.rule_levels)
+    if report.findings:
+        sys.stderr.write(renderer("text")(report))
+    return report.findings
 
 
 def _ci(args: argparse.Namespace) -> int:
@@ -575,7 +610,7 @@ def _ci(args: argparse.Namespace) -> int:
     from dativo_check.report import renderer
     from dativo_check.report.json_format import to_dict
 
-    config = _config(args)
+    config = _config(args).with_options(profile=args.profile)
     if args.dbt_out:
         import dataclasses
 
@@ -585,7 +620,7 @@ def _ci(args: argparse.Namespace) -> int:
     base = choose_base(args.base, context)
     print(f"dativo-check: base {base.ref or '(none)'}: {base.reason}", file=sys.stderr)
     options = CheckOptions(base.ref, base.reason, tuple(args.paths), args.compat, args.validate_all, args.fail_on,
-                           args.fail_on_bump, args.pricing, args.history, args.dbt_manifest)
+                           args.fail_on_bump, args.pricing, args.history, args.dbt_manifest, args.fail_on_existing)
     report = run_checks(config, options, context)
     doc = to_dict(report)
     for path, text in ((args.json, lambda: renderer("json")(report)), (args.sarif, lambda: renderer("sarif")(report)),
@@ -663,7 +698,6 @@ def _dbt_generate(args: argparse.Namespace) -> int:
     from dativo_check.contract.load import load_contracts
     from dativo_check.dbt import output
     from dativo_check.dbt.generate import generate
-    from dativo_check.report import Report, renderer
 
     config = _config(args)
     _require_existing(args.paths)
@@ -672,13 +706,12 @@ def _dbt_generate(args: argparse.Namespace) -> int:
         raise UsageError("no contracts found to generate dbt files from")
     loaded = load_contracts(files, config)
     if loaded.findings:
-        sys.stderr.write(renderer("text")(Report("dbt", tuple(files), loaded.findings)))
+        _print_problems("dbt", loaded.findings, config)
         return EXIT_FINDINGS
     models = args.models if args.models is not None else config.dbt.models
     generation = generate(loaded.contracts, config.dbt, models)
     if generation.notes and args.explain:
-        findings = tuple(note.finding() for note in generation.notes)
-        sys.stderr.write(renderer("text")(Report("dbt", tuple(files), findings)))
+        _print_problems("dbt", [note.finding() for note in generation.notes], config)
     elif generation.notes:
         print(f"{len(generation.notes)} statement(s) in the contracts have no dbt form; --explain lists them",
               file=sys.stderr)
@@ -717,21 +750,19 @@ def _dbt_init(args: argparse.Namespace) -> int:
 
 def _migrate(args: argparse.Namespace) -> int:
     from dativo_check.contract.migrate import migrate_files
-    from dativo_check.report import Report, renderer
 
     if args.force and args.out is None:
         raise UsageError("--force only applies to --out DIR")
     _require_existing(args.files)
-    results = migrate_files(args.files, _config(args), write=args.write, out=args.out, force=args.force)
+    config = _config(args)
+    results = migrate_files(args.files, config, write=args.write, out=args.out, force=args.force)
     headed = len(results) > 1
     for result in results:
         if result.written is not None:
             print(f"{result.file}: migrated to {result.written}", file=sys.stderr)
         elif result.text is not None and not args.write and args.out is None:
             sys.stdout.write((f"# --- {result.file}\n" if headed else "") + result.text)
-    findings = tuple(finding for result in results for finding in result.findings)
-    if findings:
-        sys.stderr.write(renderer("text")(Report("migrate", tuple(result.file for result in results), findings)))
+    _print_problems("migrate", [finding for result in results for finding in result.findings], config)
     migrated = sum(result.ok for result in results)
     if migrated == len(results):
         return EXIT_OK

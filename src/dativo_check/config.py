@@ -34,14 +34,26 @@ class Limits:
     max_alias_nodes: int = 10_000
 
 
+ADVISORY, ENFORCED, OFF = "advisory", "enforced", "off"
+
+
 @dataclass(frozen=True)
 class ProfileSettings:
-    """The Dativo profile: which classification levels exist, which count as sensitive, what looks like PII."""
+    """The Dativo profile: how its rules report, which classification levels exist, which count as sensitive, what
+    looks like PII.
 
-    enabled: bool = True
+    `mode` is `advisory` when nobody asked for the profile (its findings are warnings: they teach but do not fail),
+    `enforced` when the configuration has a `profile` section or `--profile` is given (each rule at its own level),
+    and `off` with `profile: false` or `--no-profile`."""
+
+    mode: str = ADVISORY
     classifications: tuple[str, ...] = CLASSIFICATIONS
     sensitive: tuple[str, ...] = SENSITIVE
     pii_patterns: tuple[str, ...] = PII_PATTERNS
+
+    @property
+    def enabled(self) -> bool:
+        return self.mode != OFF
 
 
 @dataclass(frozen=True)
@@ -137,19 +149,25 @@ class Config:
         if strict is not None:
             changed = dataclasses.replace(changed, strict=strict)
         if profile is not None:
-            changed = dataclasses.replace(changed, profile=dataclasses.replace(changed.profile, enabled=profile))
+            mode = ENFORCED if profile else OFF
+            changed = dataclasses.replace(changed, profile=dataclasses.replace(changed.profile, mode=mode))
         return changed
 
 
 def find_root(start: Path) -> Path:
     """The nearest folder, from `start` upwards, that holds a configuration file or `.git`; else `start`."""
+    return repository_root(start) or start.resolve()
+
+
+def repository_root(start: Path) -> Path | None:
+    """The nearest folder, from `start` upwards, that holds a configuration file or `.git`, if any."""
     start = start.resolve()
     for folder in (start, *start.parents):
         if any((folder / name).is_file() for name in CONFIG_FILES) or (folder / ".git").exists():
             return folder
         if (folder / "pyproject.toml").is_file() and _pyproject_section(folder / "pyproject.toml") is not None:
             return folder
-    return start
+    return None
 
 
 def load_config(start: Path | None = None, explicit: Path | None = None) -> Config:
@@ -218,9 +236,7 @@ def _plain(value: Any) -> Any:
 
 def _build(data: Any, locate: Any, source: Path, root: Path) -> Config:
     _check_against_schema(data, locate, source)
-    profile_data = data.get("profile", True)
-    profile = (ProfileSettings(enabled=profile_data) if isinstance(profile_data, bool)
-               else _section(ProfileSettings, profile_data))
+    profile = _profile(data.get("profile"))
     unknown = [level for level in profile.sensitive if level not in profile.classifications]
     if unknown:
         raise ConfigError(f"{_where(source, locate, '/profile/sensitive')}: sensitive level {unknown[0]!r} "
@@ -245,6 +261,17 @@ def _build(data: Any, locate: Any, source: Path, root: Path) -> Config:
                                        (locate(f"/allowlist/{index}") or (None,))[0])
                         for index, entry in enumerate(data.get("allowlist", ()))),
     )
+
+
+def _profile(section: Any) -> ProfileSettings:
+    """A `profile` section asks for the profile (enforced) unless it switches it off; no section is advisory."""
+    if section is None:
+        return ProfileSettings()
+    if isinstance(section, bool):
+        return ProfileSettings(mode=ENFORCED if section else OFF)
+    settings = {key: value for key, value in section.items() if key != "enabled"}
+    return dataclasses.replace(_section(ProfileSettings, settings),
+                               mode=ENFORCED if section.get("enabled", True) else OFF)
 
 
 def _section(cls: type[_Settings], data: Mapping[str, Any]) -> _Settings:

@@ -20,6 +20,13 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def level_label(rule: RuleDoc) -> str:
+    """A rule's default level as users meet it: profile rules are warnings until the profile is enforced."""
+    if rule.category == "profile" and rule.level.value == "error":
+        return "warning (error if enforced)"
+    return rule.level.value
+
+
 def compatibility_table(rules: Sequence[RuleDoc], markdown: bool = True) -> str:
     """The change rules as a matrix: direction, verdict per mode and the bump each mode requires."""
     changes = [rule for rule in rules if rule.compatibility is not None]
@@ -42,14 +49,16 @@ def compatibility_table(rules: Sequence[RuleDoc], markdown: bool = True) -> str:
 def rules_table(rules: Sequence[RuleDoc], markdown: bool = True) -> str:
     if markdown:
         rows = ["| rule | level | stage | what it checks |", "| --- | --- | --- | --- |"]
-        rows += [f"| [`{rule.id}`](docs/rules.md#{rule.id}) | {rule.level.value} | {rule.stage}/{rule.category} "
+        rows += [f"| [`{rule.id}`](docs/rules.md#{rule.id}) | {level_label(rule)} | {rule.stage}/{rule.category} "
                  f"| {_cell(rule.summary)} |" for rule in rules]
         return "\n".join(rows) + "\n"
     width = max(len(rule.id) for rule in rules)
-    lines = [f"{'RULE'.ljust(width)}  LEVEL    STAGE               SUMMARY"]
+    level_width = max(len(level_label(rule)) for rule in rules)
+    lines = [f"{'RULE'.ljust(width)}  {'LEVEL'.ljust(level_width)}  STAGE               SUMMARY"]
     for rule in rules:
         stage = f"{rule.stage}/{rule.category}"
-        lines.append(f"{rule.id.ljust(width)}  {rule.level.value.ljust(7)}  {stage.ljust(18)}  {rule.summary}")
+        lines.append(f"{rule.id.ljust(width)}  {level_label(rule).ljust(level_width)}  {stage.ljust(18)}  "
+                     f"{rule.summary}")
     return "\n".join(lines) + "\n"
 
 
@@ -65,11 +74,18 @@ def rule_markdown(rule: RuleDoc) -> str:
     return (
         f"## {rule.id}\n\n"
         f"**{rule.summary}**\n\n"
-        f"Default level: `{rule.level.value}`. Stage: {rule.stage} ({rule.category}).{fatal}\n\n"
+        f"Default level: `{rule.level.value}`{_profile_note(rule)}. Stage: {rule.stage} ({rule.category}).{fatal}\n\n"
         f"{rule.explanation}\n\n"
         f"Passes:\n\n```yaml\n{rule.passing}```\n\n"
         f"Fails:\n\n```yaml\n{rule.failing}```\n"
     )
+
+
+def _profile_note(rule: RuleDoc) -> str:
+    if level_label(rule) == rule.level.value:
+        return ""
+    return (" when the profile is enforced (a `profile` section in the configuration, or `--profile`); `warning` "
+            "without a `profile` section")
 
 
 def rules_document(rules: Sequence[RuleDoc]) -> str:

@@ -43,6 +43,14 @@ class Finding:
     column: int | None = None
     path: str = ""
     hint: str | None = None
+    # against a baseline (the base of a pull request): True when this change introduced it, False when the base
+    # already had it, None when there is no baseline
+    new: bool | None = None
+
+    @property
+    def counts(self) -> bool:
+        """Whether the finding counts toward the gate: everything but what the base already had."""
+        return self.new is not False
 
     @property
     def location(self) -> str:
@@ -65,11 +73,15 @@ class Finding:
         }
         if self.hint:
             out["hint"] = self.hint
+        if self.new is not None:
+            out["new"] = self.new
         return out
 
 
 def apply_levels(findings: Iterable[Finding], levels: Mapping[str, Level]) -> list[Finding]:
-    """Configured levels replace defaults; findings of rules set to `off` disappear."""
+    """Configured levels replace defaults; findings of rules set to `off` disappear.
+
+    Commands call this once, through `report.settle`, on every finding of every stage."""
     import dataclasses
 
     out = []
@@ -85,6 +97,11 @@ def count_levels(findings: list[Finding]) -> dict[str, int]:
     warnings = sum(1 for f in findings if f.level is Level.WARNING)
     infos = sum(1 for f in findings if f.level is Level.INFO)
     return {"errors": errors, "warnings": warnings, "infos": infos}
+
+
+def capped(level: Level, ceiling: Level) -> Level:
+    """`level`, lowered to `ceiling` when it is more severe."""
+    return ceiling if level.rank > ceiling.rank else level
 
 
 class Bump(str, enum.Enum):

@@ -25,18 +25,24 @@ _FAMILIES = {
 }
 _BASE_TO_FAMILY = {base: family for family, bases in _FAMILIES.items() for base in bases}
 
-# logical type -> physical families that hold its values
+# logical type -> physical families that hold its values natively; in ODCS v3.0 `date` is the only temporal type,
+# so it also covers times
 ACCEPTS = {
     "string": {"string"},
     "integer": {"integer", "decimal"},
     "number": {"integer", "decimal", "float"},
-    "date": {"date", "timestamp"},
-    "timestamp": {"timestamp"},
+    "date": {"date", "timestamp", "time"},
+    "timestamp": {"timestamp", "date"},
     "time": {"time"},
     "boolean": {"boolean"},
     "object": {"object"},
     "array": {"array"},
 }
+
+# Dates and times are also stored encoded: as text (ISO 8601; `logicalTypeOptions.format` says how) or as numbers
+# (epoch days, seconds or milliseconds: Avro's `date` on `int`, `timestamp-millis` on `long`).
+TEMPORAL_ENCODINGS = {"date": {"string", "integer"}, "timestamp": {"string", "integer"},
+                      "time": {"string", "integer"}}
 
 _PARAMETERS = re.compile(r"\s*\((?P<args>[^)]*)\)")
 

@@ -149,10 +149,20 @@ def test_deleting_an_active_contract_breaks_and_a_retired_one_does_not(repo, cli
 
 
 def test_new_contract_is_reported_as_added(repo, cli):
+    write(repo, "specs/postgres/v1.0/orders.yaml", dump(example_data("postgres/v1.0/orders.yaml")))
+    _commit(repo, "orders")
     write(repo, "specs/kafka/v1.0/order_events.yaml", dump(example_data("kafka/v1.0/order_events.yaml")))
     run = cli("diff", "--base", "HEAD", "--format", "json", cwd=repo)
     (contract,) = run.json()["contracts"]
     assert contract["status"] == "added" and run.code == 0
+
+
+def test_new_contract_with_a_dangling_reference_fails_on_it(repo, cli):
+    write(repo, "specs/kafka/v1.0/order_events.yaml", dump(example_data("kafka/v1.0/order_events.yaml")))
+    run = cli("diff", "--base", "HEAD", "--format", "json", cwd=repo)
+    errors = [f for f in run.json()["findings"] if f["level"] == "error"]
+    assert run.code == 1 and errors and all(f["rule"] == "transform-source" and f["new"] for f in errors)
+    assert "no contract with id 'postgres-orders'" in errors[0]["message"]
 
 
 def test_compatibility_modes_change_the_verdict(repo, cli):

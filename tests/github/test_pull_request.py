@@ -16,6 +16,7 @@ from fake_github import BOT, MAX_BODY, READ_TOKEN, WRITE_TOKEN, serving
 
 ORDERS = "specs/postgres/v1.0/orders.yaml"
 STRIPE = "specs/stripe/v1.0/customers.yaml"
+ANALYTICS = "specs/analytics/v1.0/customer_orders.yaml"
 
 
 def read_outputs(path: Path) -> dict[str, str]:
@@ -121,6 +122,15 @@ def pull_request(git_repo, tmp_path, github) -> PullRequest:
     return pr
 
 
+def _release_drop_of_status(pr: PullRequest) -> None:
+    """The breaking change made right: a new major version, and the contract that read the column no longer does."""
+    pr.edit(ORDERS, "version: 1.1.0", "version: 2.0.0")
+    shutil.move(pr.root / "specs/postgres/v1.0", pr.root / "specs/postgres/v2.0")
+    pr.edit(ANALYTICS, "        transformSourceObjects: [postgres-orders:orders.status]\n"
+                       "        transformLogic: o.status\n", "")
+    pr.edit(ANALYTICS, "version: 1.0.0", "version: 1.0.1")
+
+
 def _drop_status(pr: PullRequest, version: str = "1.1.0") -> None:
     """A breaking change: the order status column is removed."""
     text = (pr.root / ORDERS).read_text(encoding="utf-8")
@@ -158,8 +168,7 @@ def test_a_new_push_updates_the_same_comment(pull_request, cli, github):
     _drop_status(pull_request)
     pull_request.push("drop the order status")
     first = pull_request.check(cli)
-    pull_request.edit(ORDERS, "version: 1.1.0", "version: 2.0.0")
-    shutil.move(pull_request.root / "specs/postgres/v1.0", pull_request.root / "specs/postgres/v2.0")
+    _release_drop_of_status(pull_request)
     pull_request.push("release the change as 2.0.0")
     second = pull_request.check(cli)
     assert first.code == 1 and second.code == 0
@@ -295,8 +304,7 @@ def test_fail_on_and_fail_on_bump_decide_the_exit_code(pull_request, cli):
     pull_request.push()
     assert pull_request.check(cli, "--fail-on", "never", comment=False).code == 0
     assert pull_request.check(cli, "--fail-on", "never", "--fail-on-bump", comment=False).code == 1
-    pull_request.edit(ORDERS, "version: 1.1.0", "version: 2.0.0")
-    shutil.move(pull_request.root / "specs/postgres/v1.0", pull_request.root / "specs/postgres/v2.0")
+    _release_drop_of_status(pull_request)
     pull_request.push()
     fixed = pull_request.check(cli, "--fail-on", "warning", comment=False)
     assert fixed.code == (1 if fixed.report["summary"]["warnings"] else 0)

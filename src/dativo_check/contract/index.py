@@ -7,10 +7,12 @@ rule asks for that contract.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterable
+from pathlib import Path
+from typing import Iterable, Sequence
 
 from dativo_check.config import Config
 from dativo_check.contract.model import Contract
@@ -28,14 +30,16 @@ class IndexEntry:
 
 
 class ContractIndex:
-    """Contracts by id: those loaded for this run, and (when `config` is given) every other one in the repository."""
+    """Contracts by id: those loaded for this run and, when `config` is given, every other one in the repository
+    at `root` (default: the configuration's root), named as findings name files."""
 
-    def __init__(self, loaded: Iterable[Contract], config: Config | None = None) -> None:
+    def __init__(self, loaded: Iterable[Contract], config: Config | None = None, root: Path | None = None) -> None:
         self._loaded: dict[str, list[Contract]] = {}
         for contract in loaded:
             if contract.id:
                 self._loaded.setdefault(contract.id, []).append(contract)
         self._config = config
+        self._root = root if root is not None or config is None else config.root
         self._parsed: dict[str, Contract | None] = {}
 
     @cached_property
@@ -44,15 +48,20 @@ class ContractIndex:
         seen = {contract.file for group in self._loaded.values() for contract in group}
         found = [IndexEntry(contract.id, contract.version, contract.file)
                  for group in self._loaded.values() for contract in group]
-        if self._config is not None:
-            from dativo_check.contract.discover import scan
+        if self._config is not None and self._root is not None:
+            from dativo_check.contract.discover import display_path, scan
 
-            for relative, raw in scan(self._config):
-                contract_id = scan_id(raw) if relative not in seen else None
+            config = self._config
+            if self._root != config.root:  # another repository: its own files, not this one's globs
+                config = dataclasses.replace(config, root=self._root, paths=(), exclude=())
+            for relative, raw in scan(config):
+                file = relative if config is self._config else display_path(self._root / relative,
+                                                                             self._config.root)
+                contract_id = scan_id(raw) if file not in seen else None
                 if contract_id is not None:
                     version = _VERSION_LINE.search(raw)
                     found.append(IndexEntry(contract_id, version.group(1).decode("utf-8", "replace").strip()
-                                            if version else None, relative))
+                                            if version else None, file))
         return tuple(found)
 
     def ids(self) -> list[str]:
@@ -86,3 +95,19 @@ def scan_id(raw: bytes) -> str | None:
     """The root `id:` of a contract file, found without parsing it."""
     match = _ID_LINE.search(raw)
     return match.group(1).decode("utf-8", "replace").strip() if match else None
+
+
+def by_repository(contracts: Sequence[Contract], config: Config) -> list[tuple[list[Contract], ContractIndex]]:
+    """Named contracts grouped by the repository each file lives in, each group with the index of its repository;
+    files outside any repository are compared only with each other."""
+    from dativo_check.config import repository_root
+
+    roots: dict[Path, Path | None] = {}
+    groups: dict[Path | None, list[Contract]] = {}
+    for contract in contracts:
+        folder = (config.root / contract.file).resolve().parent
+        if folder not in roots:
+            roots[folder] = repository_root(folder)
+        groups.setdefault(roots[folder], []).append(contract)
+    return [(members, ContractIndex(members, config, root) if root is not None else ContractIndex(members))
+            for root, members in groups.items()]

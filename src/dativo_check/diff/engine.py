@@ -16,7 +16,6 @@ from dativo_check.model import (
     Finding,
     Level,
     Verdict,
-    apply_levels,
     mode_verdict,
 )
 from dativo_check.ruledoc import verdict_bump, verdict_level
@@ -151,11 +150,9 @@ def compare(base: Contract | None, head: Contract | None, options: DiffOptions =
     result = gate.check(base, head, required, changes)
     changes = [_covered(change, result.actual_bump, base, head) for change in changes]
     status = CHANGED if changes or result.actual_bump not in (None, Bump.NONE) else UNCHANGED
-    levels = {rule_id: setting.level for rule_id, setting in options.rules.items() if setting.level is not None}
-    findings = apply_levels(result.findings, levels)
     return ContractDiff(head.id or base.id or "?", status, head.file, base.file, base.version, head.version,
                         tuple(changes), required, result.actual_bump, result.next_version, result.version_ok,
-                        tuple(findings), base_hash, head_hash, base, head)
+                        tuple(result.findings), base_hash, head_hash, base, head)
 
 
 def _accept(change: Change, accepted: Mapping[str, str]) -> Change:

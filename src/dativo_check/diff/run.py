@@ -13,9 +13,10 @@ from dativo_check.contract import git, revision
 from dativo_check.contract.discover import discover, display_path, expand
 from dativo_check.contract.load import load_contracts
 from dativo_check.contract.model import Contract
+from dativo_check.contract.references import referenced_ids
 from dativo_check.diff import gate
 from dativo_check.diff.engine import ContractDiff, DiffOptions, RuleSetting, compare
-from dativo_check.model import Bump, Finding, Level, apply_levels
+from dativo_check.model import Bump, Finding, Level
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,9 @@ class DiffRun:
     base_sha: str | None = None
     head_sha: str | None = None
     files: tuple[str, ...] = field(default=())
+    # both sides as loaded, for validating the change against its base (what it references, what was broken)
+    base: revision.Revision | None = field(default=None, compare=False, repr=False)
+    head: revision.Revision | None = field(default=None, compare=False, repr=False)
 
 
 def options_from(config: Config, mode: str | None = None) -> DiffOptions:
@@ -49,8 +53,8 @@ def diff_files(old: str, new: str, config: Config, mode: str | None = None) -> D
     if base.id != head.id:
         findings.append(head.finding(gate.ID_MISMATCH.id, gate.ID_MISMATCH.level,
                                      f"comparing different contracts: {base.id!r} and {head.id!r}", "/id"))
-    findings = apply_levels(findings, config.rule_levels)
-    return DiffRun(base.file, head.file, (result,), tuple(findings), files=(head.file,))
+    return DiffRun(base.file, head.file, (result,), tuple(findings), files=(head.file,),
+                   base=revision.Revision(base.file, (base,), ()), head=revision.Revision(head.file, (head,), ()))
 
 
 def diff_refs(config: Config, base_ref: str, head_ref: str | None = None, paths: Sequence[str] = (),
@@ -69,7 +73,9 @@ def diff_refs(config: Config, base_ref: str, head_ref: str | None = None, paths:
     head_sha = git.resolve(root, head_ref) if head_ref else None
     scope = scope_of(paths, config)
     head = working_tree if working_tree is not None and head_sha is None else _head(config, head_sha, scope)
+    # the base copies of the contracts in scope, and of those they reference (to tell which references broke)
     wanted_ids = {contract.id for contract in head.contracts if contract.id}
+    wanted_ids |= {other for contract in head.contracts for other in referenced_ids(contract)}
 
     def keep(path: str, raw: bytes) -> bool:
         from dativo_check.contract.index import scan_id
@@ -81,7 +87,7 @@ def diff_refs(config: Config, base_ref: str, head_ref: str | None = None, paths:
         head = _with_known_contracts(config, head, base, scope)
     options = options_from(config, mode)
     accepted = _allowlist(config)
-    diffs, findings = [], list(head.findings) + _base_problems(base, head)
+    diffs, findings = [], _load_problems(base, head)
     unreadable = {finding.file for finding in head.findings}
     for old, new in revision.pair(base.contracts, head.contracts):
         if new is None and (scope is not None and not _in_scope(old.file, scope) or old.file in unreadable):
@@ -97,8 +103,9 @@ def diff_refs(config: Config, base_ref: str, head_ref: str | None = None, paths:
         findings.extend(_in_place(old, new, result))
     diffs.sort(key=lambda d: (not d.breaking, d.file or d.base_file or ""))
     files = tuple(sorted({d.file or d.base_file for d in diffs if d.file or d.base_file}))
-    findings = apply_levels([*_allowlist_findings(config, diffs), *findings], config.rule_levels)
-    return DiffRun(base_ref, head_ref or "working tree", tuple(diffs), tuple(findings), base_sha, head_sha, files)
+    findings = [*_allowlist_findings(config, diffs), *findings]
+    return DiffRun(base_ref, head_ref or "working tree", tuple(diffs), tuple(findings), base_sha, head_sha, files,
+                   base, head)
 
 
 def _unchanged(config: Config, base_sha: str, head: revision.Revision) -> dict[str, Contract]:
@@ -121,11 +128,15 @@ def _earlier(config: Config, old: Contract | None, new: Contract | None, base: r
     return read
 
 
-def _base_problems(base: revision.Revision, head: revision.Revision) -> list[Finding]:
-    """Files that could not be read in the base are context, not this change's fault (unless still broken)."""
+def _load_problems(base: revision.Revision, head: revision.Revision) -> list[Finding]:
+    """Files that cannot be read: new when they could be read in the base. Files that could not be read in the
+    base only are context, not this change's fault."""
+    broken_before = {(finding.file, finding.rule) for finding in base.findings}
     broken_now = {finding.file for finding in head.findings}
-    return [dataclasses.replace(finding, level=Level.WARNING, message=f"in the base revision: {finding.message}")
-            for finding in base.findings if finding.file not in broken_now]
+    return [*(dataclasses.replace(finding, new=(finding.file, finding.rule) not in broken_before)
+              for finding in head.findings),
+            *(dataclasses.replace(finding, level=Level.WARNING, message=f"in the base revision: {finding.message}",
+                                  new=False) for finding in base.findings if finding.file not in broken_now)]
 
 
 def ensure_available(root: Path, ref: str, history: bool) -> bool:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Mapping
 
-from dativo_check.model import Change, Finding, Level, count_levels
+from dativo_check.model import Change, Finding, Level, apply_levels, count_levels
 
 if TYPE_CHECKING:
     from dativo_check.ci import GateDecision
@@ -49,8 +50,40 @@ class Report:
         return count_levels(list(self.all_findings))
 
     @property
+    def baseline(self) -> bool:
+        """Whether findings were compared with a base (each is then new or existing)."""
+        return any(finding.new is not None for finding in self.findings)
+
+    @property
+    def existing(self) -> int:
+        """Findings the base already had: shown, but they do not fail the check by default."""
+        return sum(1 for finding in self.all_findings if not finding.counts)
+
+    def failed_at(self, level: Level, include_existing: bool = False) -> list[Finding]:
+        """The findings at `level` or above that fail the check."""
+        return [finding for finding in self.all_findings
+                if finding.level.rank >= level.rank and (include_existing or finding.counts)]
+
+    @property
     def failed(self) -> bool:
-        return any(finding.level is Level.ERROR for finding in self.all_findings)
+        return bool(self.failed_at(Level.ERROR))
+
+
+def settle(report: Report, levels: Mapping[str, Level]) -> Report:
+    """Configured levels and `off` applied to every finding of every section (validation, load, gate, allowlist,
+    dbt, cost, context) and to changes of rules switched off: the one place they are applied, after the stages
+    and before the gate and the renderers."""
+    if not levels:
+        return report
+    diffs = tuple(dataclasses.replace(
+        diff, findings=tuple(apply_levels(diff.findings, levels)),
+        changes=tuple(change for change in diff.changes if levels.get(change.rule) is not Level.OFF))
+        for diff in report.diffs)
+    cost = report.cost
+    if cost is not None:
+        cost = dataclasses.replace(cost, findings=tuple(apply_levels(cost.findings, levels)))
+    return dataclasses.replace(report, findings=tuple(apply_levels(report.findings, levels)), diffs=diffs,
+                               cost=cost)
 
 
 def change_finding(change: Change) -> Finding:

@@ -75,16 +75,30 @@ def _other_findings(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [*(doc.get("findings") or []), *((doc.get("cost") or {}).get("findings") or [])]
 
 
+def _is_existing(finding: Mapping[str, Any]) -> bool:
+    """The base already had it: shown folded, and it does not fail the check by default."""
+    return finding.get("new") is False
+
+
+def _counts(doc: Mapping[str, Any]) -> tuple[int, int]:
+    """Errors and warnings that this change introduced (all of them when there was no base)."""
+    summary = doc.get("summary") or {}
+    existing = [finding for finding in _other_findings(doc) if _is_existing(finding)]
+    errors = summary.get("errors", 0) - sum(1 for finding in existing if finding.get("level") == "error")
+    warnings = summary.get("warnings", 0) - sum(1 for finding in existing if finding.get("level") == "warning")
+    return errors, warnings
+
+
 def _breaking(changes: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return [change for change in changes if change.get("verdict") == "breaks" and "accepted" not in change]
 
 
 def _headline(doc: Mapping[str, Any]) -> str:
     contracts = list(doc.get("contracts") or [])
-    summary = doc.get("summary") or {}
     gate = doc.get("gate") or {}
-    failed = gate.get("failed", summary.get("errors", 0) > 0)
-    icon = "❌" if failed else "⚠️" if summary.get("warnings") else "✅"
+    errors, warnings = _counts(doc)
+    failed = gate.get("failed", errors > 0)
+    icon = "❌" if failed else "⚠️" if warnings else "✅"
     breaking = [change for contract in contracts for change in _breaking(contract.get("changes") or [])]
     wrong = [contract for contract in contracts if not contract.get("version_ok", True)]
     changes = sum(len(contract.get("changes") or []) for contract in contracts)
@@ -105,17 +119,21 @@ def _headline(doc: Mapping[str, Any]) -> str:
         text = f"{_plural(changes, 'compatible change')} in {_plural(len(contracts), 'contract')}, versioned correctly"
     else:
         text = "no contract changes"
-    other_errors = sum(1 for finding in _other_findings(doc) if finding.get("level") == "error")
+    other_errors = sum(1 for finding in _other_findings(doc)
+                       if finding.get("level") == "error" and not _is_existing(finding))
     if other_errors:
         text += f"; {_plural(other_errors, 'error')}"
     return f"## {icon} dativo-check: {text}"
 
 
 def _facts(doc: Mapping[str, Any]) -> str:
-    summary = doc.get("summary") or {}
-    facts = [f"**{_plural(summary.get('errors', 0), 'error')}**", _plural(summary.get("warnings", 0), "warning"),
+    errors, warnings = _counts(doc)
+    existing = (doc.get("summary") or {}).get("existing")
+    facts = [f"**{_plural(errors, 'error')}**", _plural(warnings, "warning"),
              f"{_plural(len(doc.get('contracts') or []), 'contract')} changed",
              f"{_plural(doc.get('files', 0), 'file')} checked"]
+    if existing:
+        facts.append(f"{_plural(existing, 'existing finding')} not introduced by this change")
     downstream = {item["node"]["id"] for entry in doc.get("impact") or [] for item in entry.get("impacted") or []}
     if doc.get("impact") is not None and doc.get("contracts"):
         facts.append(f"{_plural(len(downstream), 'downstream asset')} affected")
@@ -209,11 +227,21 @@ def _impact(doc: Mapping[str, Any], level: str) -> str:
 
 
 def _findings(doc: Mapping[str, Any]) -> str:
+    """New findings first; those the base already had folded below them."""
     found = sorted(_other_findings(doc), key=lambda f: ({"error": 0, "warning": 1}.get(f.get("level"), 2),
                                                     str(f.get("file")), f.get("line") or 0))
+    new = [finding for finding in found if not _is_existing(finding)]
+    existing = [finding for finding in found if _is_existing(finding)]
+    tables = [_finding_table(new, _plural(len(new), "finding") if not existing else
+                             _plural(len(new), "new finding")),
+              _finding_table(existing, f"{_plural(len(existing), 'existing finding')}, not introduced by this change")]
+    return "\n\n".join(table for table in tables if table)
+
+
+def _finding_table(found: Sequence[Mapping[str, Any]], title: str) -> str:
     if not found:
         return ""
-    lines = [f"<details><summary>{_plural(len(found), 'finding')}</summary>", "",
+    lines = [f"<details><summary>{escape(title)}</summary>", "",
              "| where | level | rule | message |", "| --- | --- | --- | --- |"]
     for finding in found[:_FINDING_ROWS]:
         where = f"{finding.get('file')}:{finding.get('line') or 1}"
@@ -231,6 +259,8 @@ def _findings(doc: Mapping[str, Any]) -> str:
 def _finding_counts(doc: Mapping[str, Any]) -> str:
     counts: dict[tuple[str, str], int] = {}
     for finding in _other_findings(doc):
+        if _is_existing(finding):
+            continue
         key = (str(finding.get("level")), str(finding.get("rule")))
         counts[key] = counts.get(key, 0) + 1
     if not counts:

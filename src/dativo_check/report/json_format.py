@@ -18,6 +18,8 @@ def to_dict(report: Report) -> dict:
         "findings": [finding.to_dict() for finding in report.findings],
         "summary": {"errors": summary["errors"], "warnings": summary["warnings"], "infos": summary["infos"]},
     }
+    if report.baseline:
+        out["summary"].update({"new": len(report.all_findings) - report.existing, "existing": report.existing})
     if report.command in ("diff", "bump", "ci") or report.diffs:
         from dativo_check.diff.engine import summary as diff_summary
 

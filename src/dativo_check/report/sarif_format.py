@@ -37,6 +37,8 @@ def to_dict(report: Report) -> dict:
         }
         if finding.path:
             result["properties"] = {"jsonPointer": finding.path}
+        if report.baseline:  # code scanning shows what the pull request introduced
+            result["baselineState"] = "unchanged" if finding.new is False else "new"
         if result["ruleIndex"] < 0:
             del result["ruleIndex"]
         results.append(result)

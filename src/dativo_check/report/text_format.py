@@ -14,7 +14,8 @@ _VERDICT_WORDS = {"breaks": ("BREAKING", "bold red"), "may-break": ("may break",
 def _finding_line(finding: Finding, indent: str = "") -> Line:
     line = [
         (indent, ""), (finding.location, "bold"), (" ", ""),
-        (finding.level.value, _STYLES.get(finding.level.value, "")), (" ", ""), (_one_line(finding.message), ""),
+        (finding.level.value, _STYLES.get(finding.level.value, "")), (" ", ""),
+        *([("existing ", "dim")] if finding.new is False else []), (_one_line(finding.message), ""),
         (f" ({finding.rule})", "dim"),
     ]
     if finding.hint:
@@ -50,8 +51,10 @@ def _diff_lines(report: Report) -> list[Line]:
 
 
 def lines(report: Report) -> list[Line]:
-    """The output as lines of (text, style) segments, so colour is a choice made only when printing."""
-    out: list[Line] = [_finding_line(finding) for finding in report.findings]
+    """The output as lines of (text, style) segments, so colour is a choice made only when printing. Findings the
+    change introduced come first; those its base already had follow, marked `existing`."""
+    ordered = sorted(report.findings, key=lambda finding: not finding.counts)
+    out: list[Line] = [_finding_line(finding) for finding in ordered]
     out.extend(_diff_lines(report))
     out.extend(_check_lines(report))
     out.append(_summary(report))
@@ -84,7 +87,7 @@ def _summary(report: Report) -> Line:
         breaking = sum(1 for diff in report.diffs for change in diff.changes if change.breaking)
         text = (f"{len(report.diffs)} contract(s) changed, {breaking} breaking change(s), "
                 f"required bump {facts['required_bump']}, version gate {'ok' if facts['version_ok'] else 'FAILS'}; "
-                f"{summary['errors']} error(s), {summary['warnings']} warning(s)")
+                f"{summary['errors']} error(s), {summary['warnings']} warning(s){_existing(report)}")
         return [(text, "bold red" if report.failed else "green")]
     if not report.findings:
         return [(f"{checked} {noun} checked, no problems found", "green")]
@@ -93,8 +96,13 @@ def _summary(report: Report) -> Line:
              f"{summary['warnings']} warning{'s' if summary['warnings'] != 1 else ''}"]
     if summary["infos"]:
         parts.append(f"{summary['infos']} info")
-    style = "bold red" if summary["errors"] else "yellow"
-    return [(f"{', '.join(parts)} in {affected} of {checked} {noun}", style)]
+    style = "bold red" if report.failed else "yellow"
+    return [(f"{', '.join(parts)} in {affected} of {checked} {noun}{_existing(report)}", style)]
+
+
+def _existing(report: Report) -> str:
+    count = report.existing
+    return f" ({count} existing, not introduced by this change)" if count else ""
 
 
 def render(report: Report, color: bool = False) -> str:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
-from dativo_check.config import Config
+from dativo_check.config import ADVISORY, Config, ProfileSettings
 from dativo_check.contract.index import ContractIndex
 from dativo_check.contract.legacy import legacy_shape
 from dativo_check.contract.model import Contract
-from dativo_check.model import Finding, Level, apply_levels
+from dativo_check.model import Finding, Level, capped
 from dativo_check.ruledoc import from_text
 from dativo_check.validate import schema
 
@@ -41,30 +41,35 @@ class ValidationResult:
     contracts: tuple[Contract, ...]
     findings: tuple[Finding, ...]
 
-    @property
-    def errors(self) -> int:
-        return sum(1 for finding in self.findings if finding.level is Level.ERROR)
-
 
 def validate(paths: Sequence[str] | None, config: Config) -> ValidationResult:
-    """Validate the named files (folders expanded), or every contract of the repository when none are named."""
+    """Validate the named files (folders expanded), or every contract of the repository when none are named.
+
+    Named files are compared with the repository each one lives in (unique ids, references); files outside any
+    repository only with each other."""
     from dativo_check.contract.discover import discover, expand
+    from dativo_check.contract.index import by_repository
     from dativo_check.contract.load import load_contracts
 
     files = expand(paths, config) if paths else discover(config)
     loaded = load_contracts(files, config)
-    index = ContractIndex(loaded.contracts, None if not paths else config)
-    findings = list(loaded.findings) + list(check_contracts(loaded.contracts, config, index))
-    return ValidationResult(loaded.files, loaded.contracts, tuple(sorted(
-        apply_levels(findings, config.rule_levels), key=Finding.sort_key)))
+    groups = by_repository(loaded.contracts, config) if paths else [(loaded.contracts, ContractIndex(
+        loaded.contracts))]
+    findings = list(loaded.findings)
+    for members, index in groups:
+        findings.extend(check_contracts(members, config, index))
+    return ValidationResult(loaded.files, loaded.contracts, tuple(sorted(findings, key=Finding.sort_key)))
 
 
 def check_contracts(contracts: Sequence[Contract], config: Config, index: ContractIndex) -> Iterable[Finding]:
-    """Schema and lint findings for loaded contracts (legacy files get one finding that says how to migrate)."""
+    """Schema and lint findings for loaded contracts (legacy files get one finding that says how to migrate).
+
+    Each rule reports at its default level; an advisory profile (nobody configured it) reports as warnings."""
     from dativo_check.validate.rules import RuleContext, all_rules
 
     context = RuleContext(config, index)
-    rules = [rule for rule in all_rules() if config.profile.enabled or not rule.profile]
+    rules = [(rule, _default_level(rule, config.profile)) for rule in all_rules()
+             if config.profile.enabled or not rule.profile]
     current = []
     for contract in contracts:
         shape = legacy_shape(contract.data)
@@ -76,14 +81,33 @@ def check_contracts(contracts: Sequence[Contract], config: Config, index: Contra
             continue
         current.append(contract)
         yield from schema.check(contract, config.strict)
-        for rule in rules:
+        for rule, level in rules:
             if not rule.repository_scope:
                 for violation in rule.check(contract, context):
-                    yield contract.finding(rule.id, rule.doc.level, violation.message, violation.pointer,
-                                           violation.hint, violation.at_key)
-    for rule in rules:
+                    yield contract.finding(rule.id, level, violation.message, violation.pointer, violation.hint,
+                                           violation.at_key)
+    for rule, level in rules:
         if rule.repository_scope:
             for violation in rule.check_repository(current, context):
                 owner = violation.contract
-                yield owner.finding(rule.id, rule.doc.level, violation.message, violation.pointer, violation.hint,
+                yield owner.finding(rule.id, level, violation.message, violation.pointer, violation.hint,
                                     violation.at_key)
+
+
+def _default_level(rule, profile: ProfileSettings) -> Level:
+    if rule.profile and profile.mode == ADVISORY:
+        return capped(rule.doc.level, Level.WARNING)
+    return rule.doc.level
+
+
+def check_change(head: Sequence[Contract], head_index: ContractIndex, base_of: Mapping[str, Contract | None],
+                 base_index: ContractIndex, config: Config) -> list[Finding]:
+    """Findings of the head contracts, each marked new or existing against the same contract's base copy
+    (`base_of`: head file -> base contract, None for a contract the change adds)."""
+    from dativo_check.validate.baseline import mark_new
+
+    bases = list({id(contract): contract for contract in base_of.values() if contract is not None}.values())
+    head_findings = list(check_contracts(head, config, head_index))
+    base_findings = list(check_contracts(bases, config, base_index)) if bases else []
+    files = {file: contract.file for file, contract in base_of.items() if contract is not None}
+    return mark_new(head_findings, base_findings, files)

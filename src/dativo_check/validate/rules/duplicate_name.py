@@ -2,7 +2,8 @@
 
 Two schema objects, or two properties of the same object, with the same name make every consumer guess which one is
 meant; generated dbt YAML, lineage and diffs would silently merge them. Names that differ only in case are reported
-too, because most warehouses fold identifiers to one case.
+too, because most warehouses fold identifiers to one case. ODCS uses these names to address objects and
+properties (`table.column` in relationships and references), so a repeated name is a certain defect: an error.
 
 PASS:
 

@@ -1,9 +1,10 @@
 """Primary and partition key positions are unique, contiguous from 1 and set only on key columns.
 
 `primaryKeyPosition` orders the columns of a composite primary key and `partitionKeyPosition` the partition columns.
-Positions must be unique and run 1, 2, 3 without gaps; a composite key needs a position on every key column; and a
-position on a column that is not `primaryKey: true` (or `partitioned: true`) is a contradiction. `-1`, the standard's
-"not set", is accepted on non-key columns.
+ODCS makes both optional (their default, `-1`, means "not set"), so a composite key without positions is valid;
+but then nobody knows the key's column order, which generated uniqueness tests, indexes and clustering need. Positions
+that repeat or leave gaps, or a position on a column that is not `primaryKey: true` (or `partitioned: true`),
+contradict each other. All of these are conventions the standard leaves open, so the rule is a warning.
 
 PASS:
 
@@ -35,7 +36,7 @@ from __future__ import annotations
 from typing import Iterator
 
 ID = "key-position"
-LEVEL = "error"
+LEVEL = "warning"
 CATEGORY = "structure"
 
 _KEYS = (("primaryKey", "primaryKeyPosition", "primary key"), ("partitioned", "partitionKeyPosition", "partition"))

@@ -2,7 +2,9 @@
 
 In the versioned layout each released MAJOR.MINOR has its own folder, so consumers can pin a version by path and the
 breaking-change check can compare a new folder with the previous one. A `1.1.0` contract in `v1.0/` breaks that
-promise; the finding says where to move it.
+promise; the finding says where to move it. The layout is Dativo's convention, not the standard's, and files
+outside it are never checked; but in it, a folder and a version that disagree mean one of them is certainly wrong,
+and the version gate reads both: an error.
 
 PASS:
 

@@ -3,6 +3,8 @@
 Classification drives access policies, AI-context redaction, dbt tags and retention. Each property (nested properties
 and array items included) states one of the configured levels: by default public, internal, confidential or
 restricted. Legacy markers such as `PII` are not levels; classify the property and tag it `pii` instead.
+ODCS makes `classification` optional free text, so this is a rule of the Dativo profile: a warning unless the profile
+is enforced (a `profile` section in the configuration, or `--profile`), then an error.
 
 PASS:
 

@@ -1,7 +1,9 @@
 """The contract names its cost centre.
 
 FinOps attribution, budgets and the FOCUS export charge each contract's cost to a cost centre. The contract states it
-as the custom property `costCenter` with a non-empty text value.
+as the custom property `costCenter` with a non-empty text value. ODCS has no cost centre (custom properties are
+free), so this is a rule of the Dativo profile: a warning unless the profile is enforced (a `profile` section in the
+configuration, or `--profile`), then an error.
 
 PASS:
 

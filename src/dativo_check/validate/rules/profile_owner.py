@@ -2,6 +2,8 @@
 
 Every contract needs someone accountable: reviewers are asked for approval, incidents are routed, and the owner
 appears in dbt `meta`, lineage and AI context. The owner is a `team` member with `role: owner` (any case).
+ODCS makes `team` optional, so this is a rule of the Dativo profile: a warning unless the profile is enforced (a
+`profile` section in the configuration, or `--profile`), then an error.
 
 PASS:
 

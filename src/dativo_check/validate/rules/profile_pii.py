@@ -2,7 +2,9 @@
 
 A property tagged `pii`, or whose name says it holds personal data (email, phone, names, addresses, birth dates,
 IP addresses, national ids, ...), must carry one of the profile's sensitive levels so that policies, redaction and
-retention apply to it. Name patterns are configurable (`profile.pii-patterns`).
+retention apply to it. Name patterns are configurable (`profile.pii-patterns`). ODCS has no notion of personal
+data beyond free-text tags, so this is a rule of the Dativo profile: a warning unless the profile is enforced (a
+`profile` section in the configuration, or `--profile`), then an error.
 
 PASS:
 

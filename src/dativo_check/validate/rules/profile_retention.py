@@ -2,7 +2,9 @@
 
 Confidential and restricted data must not be kept forever. A contract with any property at a sensitive level states
 how long data is kept with an SLA property `retention` that has a value and a unit; FinOps estimates, dbt retention
-tests and AI-context governance read it.
+tests and AI-context governance read it. ODCS lists `retention` among the SLA properties but does not require
+it, so this is a rule of the Dativo profile: a warning unless the profile is enforced (a `profile` section in the
+configuration, or `--profile`), then an error.
 
 PASS:
 

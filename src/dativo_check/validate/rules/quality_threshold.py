@@ -3,7 +3,8 @@
 A quality rule whose threshold can never be met (or always is) is worse than none: it fails every run or guards
 nothing. `mustBeBetween` and `mustNotBeBetween` take the smallest number first; a lower bound
 (`mustBeGreaterThan`, `mustBeGreaterOrEqualTo`) must lie below an upper bound on the same rule; `unit: percent`
-thresholds lie between 0 and 100; a valid-values rule lists at least one value.
+thresholds lie between 0 and 100; a valid-values rule lists at least one value. ODCS defines these keys as
+comparisons with the measured value, so bounds that no value can satisfy are a certain defect: an error.
 
 PASS:
 

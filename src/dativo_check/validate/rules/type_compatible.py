@@ -1,9 +1,13 @@
 """A property's `logicalType` agrees with its `physicalType`.
 
 The logical type is what consumers code against; the physical type is what the storage holds. When they disagree
-(`logicalType: integer` on a `VARCHAR(20)` column) one of them is wrong, and generated dbt contracts and tests will
-fail at run time. Physical types this rule does not know (vendor-specific or custom) are left alone; `JSON`,
-`VARIANT` and similar semi-structured types are accepted for any logical type.
+(`logicalType: integer` on a `VARCHAR(20)` column) one of them is probably wrong, and generated dbt contracts and
+tests may fail at run time. The documented encodings are accepted: a `date` (in ODCS v3.0 also times and timestamps)
+stored as text (`logicalTypeOptions.format` describes it) or as a number (epoch days or milliseconds, such as an Avro
+`long` with `timestamp-millis`), and a v3.0 `date` on a `TIME` column, since v3.0 has no `time` type. Physical types
+this rule does not know (vendor-specific or custom) are left alone; `JSON`, `VARIANT` and similar semi-structured
+types are accepted for any logical type. The standard does not tie the two fields together, so a mismatch is a
+warning.
 
 PASS:
 
@@ -28,10 +32,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dativo_check.storage_types import ACCEPTS, decimal_scale, physical_family
+from dativo_check.storage_types import ACCEPTS, TEMPORAL_ENCODINGS, decimal_scale, physical_family
 
 ID = "type-compatible"
-LEVEL = "error"
+LEVEL = "warning"
 CATEGORY = "structure"
 
 
@@ -45,7 +49,7 @@ def check(contract, context) -> Iterator:
         family, base = physical_family(physical)
         if family is None or family == "any":
             continue
-        compatible = family in ACCEPTS[logical]
+        compatible = family in ACCEPTS[logical] or family in TEMPORAL_ENCODINGS.get(logical, ())
         if compatible and logical == "integer" and family == "decimal":
             scale = decimal_scale(physical)
             compatible = scale in (None, 0)

@@ -2,7 +2,9 @@
 
 Diffs, lineage, dbt generation and references (`<id>:<object>.<property>`) find contracts by id, so two different
 contracts must never share one. The only files that may share an id are the versions of one contract in the
-`specs/<source>/vMAJOR.MINOR/<object>.yaml` layout: same source and object, different version folders.
+`specs/<source>/vMAJOR.MINOR/<object>.yaml` layout: same source and object, different version folders. ODCS
+calls `id` a unique identifier, so a shared one is a certain defect: an error. Named files are compared with the
+repository each lives in; files outside any repository only with the other files named with them.
 
 PASS:
 

@@ -2,6 +2,8 @@
 
 Breaking-change detection, the version gate and the `vMAJOR.MINOR` folder layout all rely on semantic versioning.
 `1.0`, `v1.2.3` or an unquoted YAML number are common near-misses; the finding says exactly what to write instead.
+ODCS leaves the format of `version` open, but a version that is not semantic cannot be compared, so the gate could
+not tell whether a change is released correctly; rather than pass what it cannot judge, this is an error.
 
 PASS:
 
