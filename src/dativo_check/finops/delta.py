@@ -40,12 +40,19 @@ COST_INCREASE = from_text("cost-increase", "warning", "finops", "finops", """
 COST_UNKNOWN = from_text("cost-unestimated", "info", "finops", "finops", """
     Every contract can be estimated.
 
-    A contract that states no volume (`expectedRowsPerDay`) and has no run metrics has no cost estimate. It is
-    listed with that reason instead of counting as zero, which would hide its cost from every total.
+    A contract that states no volume and has no run metrics has no cost estimate. The volume is read from the
+    `expectedRowsPerDay` custom property or, the ODCS way, from the bounds of a `rowCount` quality rule (the table's
+    size). A contract with neither is listed with the reason, naming what to declare, instead of counting as zero,
+    which would hide its cost from every total.
 
     PASS:
 
         customProperties: [{property: expectedRowsPerDay, value: 250000}]
+        ---
+        schema:
+          - name: orders
+            quality:
+              - {type: library, metric: rowCount, mustBeBetween: [1000, 5000000]}
 
     FAIL:
 
@@ -146,7 +153,8 @@ def _gib(value: float) -> str:
 
 
 _FACTORS: tuple[tuple[str, tuple[str, ...], Callable[[Usage], str]], ...] = (
-    ("volume", ("rows_per_day",), lambda u: f"{u.rows_per_day:,.0f} rows/day"),
+    ("volume", ("rows_per_day", "table_rows"), lambda u: f"{u.rows_per_day:,.0f} rows/day" + (
+        "" if u.table_rows is None else f" ({u.table_rows:,.0f}-row table)")),
     ("row width", ("row_bytes",), lambda u: f"{u.row_bytes:,.0f} B/row"),
     ("frequency", ("runs_per_day",), lambda u: f"{_gib(u.runs_per_day)} runs/day"),
     ("retention", ("retention_days",), lambda u: f"{_gib(u.retention_days)} days"),

@@ -2,19 +2,22 @@
 
 Declared usage comes from the contract: `expectedRowsPerDay` and `apiCallsPerRun` custom properties, the row width
 estimated from the properties' physical and logical types, retention from the SLA `retention`, runs per day from
-the SLA `frequency`, the `storageClass` custom property, and the servers (each holds a copy of the data). Measured
+the SLA `frequency`, the `storageClass` custom property, and the servers (each holds a copy of the data). Without
+`expectedRowsPerDay`, the volume is the table size the contract's ODCS `rowCount` quality rules bound. Measured
 usage comes from run-metrics files (`finops.metrics`) of the contract and wins over declared usage, part by part;
-every estimate says which it used and what it assumed.
+every estimate says which it used, where its volume came from and what it assumed.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import math
 import statistics
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-from dativo_check.contract.model import Contract, Property, items, text
+from dativo_check.contract.model import Contract, Property, SchemaObject, items, text
 from dativo_check.diff.sla import duration_seconds
 from dativo_check.finops.metrics import RunMetrics
 from dativo_check.finops.pricing import Pricing
@@ -44,6 +47,12 @@ class Usage:
     stored_bytes_per_day: float | None = None
     basis: Mapping[str, str] = field(default_factory=dict)
     assumptions: tuple[str, ...] = ()
+    # where `rows_per_day` came from, for people ("declared: expectedRowsPerDay", "measured: 30 runs"); `basis`
+    # keeps its declared / measured / assumed categories, which the FOCUS export and totals group by
+    volume_source: str | None = None
+    # rows in the table when the contract bounds its size (rowCount) rather than its daily volume: storage is this
+    # table, whatever the retention
+    table_rows: float | None = None
 
 
 @dataclass(frozen=True)
@@ -84,8 +93,10 @@ class Estimate:
                       "runs_per_day": round(self.usage.runs_per_day, 3),
                       "retention_days": round(self.usage.retention_days, 1),
                       "storage_class": self.usage.storage_class, "servers": list(self.usage.servers),
-                      "api_calls_per_run": dict(self.usage.api_calls_per_run)},
-            "basis": dict(self.usage.basis), "assumptions": list(self.usage.assumptions),
+                      "api_calls_per_run": dict(self.usage.api_calls_per_run),
+                      "table_rows": None if self.usage.table_rows is None else round(self.usage.table_rows)},
+            "basis": dict(self.usage.basis), "volume_source": self.usage.volume_source,
+            "assumptions": list(self.usage.assumptions),
             "attribution": dict(self.attribution),
         }
 
@@ -127,15 +138,144 @@ def row_bytes(properties: Sequence[Property]) -> float:
     return total
 
 
+ROW_COUNT = "rowCount"
+_LOWER_BOUNDS = ("mustBeGreaterThan", "mustBeGreaterOrEqualTo")
+_UPPER_BOUNDS = ("mustBeLessThan", "mustBeLessOrEqualTo")
+NOT_FINITE = ("the estimate is not a finite number: a usage or price value of the contract is too large or not a "
+              "number")
+
+
+@dataclass(frozen=True)
+class RowBound:
+    """What rowCount rules say about a table's size: at least `lower`, at most `upper` rows (None: no bound)."""
+
+    lower: float | None = None
+    upper: float | None = None
+
+    def meet(self, other: RowBound) -> RowBound:
+        """Both at once: every rule of an object must hold, so the tightest bound on each side counts."""
+        lowers = [bound for bound in (self.lower, other.lower) if bound is not None]
+        uppers = [bound for bound in (self.upper, other.upper) if bound is not None]
+        return RowBound(max(lowers, default=None), min(uppers, default=None))
+
+    @property
+    def rows(self) -> float:
+        """The largest table the rules allow, so that the estimate does not fall short; the smallest they require
+        when nothing caps it."""
+        return self.upper if self.upper is not None else self.lower or 0.0
+
+    @property
+    def sizes(self) -> bool:
+        """Whether the bound tells how big the table is: `> 0` or `>= 1` alone only says it is not empty."""
+        return self.upper is not None or (self.lower or 0.0) > 1
+
+    def describe(self) -> str:
+        if self.upper is not None:
+            return f"exactly {self.upper:,.0f}" if self.lower == self.upper else f"upper bound {self.upper:,.0f}"
+        return f"lower bound {self.rows:,.0f}, no upper bound"
+
+
+@dataclass(frozen=True)
+class TableSize:
+    """A schema object's size as its rowCount rules bound it, and the width of its rows."""
+
+    name: str
+    bound: RowBound
+    row_bytes: float
+
+
+@dataclass(frozen=True)
+class Volume:
+    """The rows a contract states, where it states them, and what reading them assumed."""
+
+    rows_per_day: float
+    source: str | None
+    table_rows: float | None = None
+    row_bytes: float | None = None  # of the counted tables, weighted by their rows; None: all objects' mean
+    assumptions: tuple[str, ...] = ()
+
+
+def _bound(value: Any) -> float | None:
+    number = _number(value)
+    return number if number is not None and math.isfinite(number) else None
+
+
+def row_count_bound(rule: Mapping[str, Any]) -> RowBound | None:
+    """The bounds a quality rule puts on its table's row count. None unless it is a library `rowCount` rule
+    (`metric` since ODCS v3.1, `rule` before) counted in rows with an operator that bounds (`mustNotBe` does not)."""
+    if ROW_COUNT not in (rule.get("metric"), rule.get("rule")):
+        return None
+    if (text(rule.get("type")) or "library") != "library" or (text(rule.get("unit")) or "rows") != "rows":
+        return None
+    bounds: list[RowBound] = []
+    exact = _bound(rule.get("mustBe"))
+    if exact is not None:
+        bounds.append(RowBound(exact, exact))
+    between = [value for value in map(_bound, items(rule.get("mustBeBetween"))) if value is not None]
+    if len(between) == 2:
+        bounds.append(RowBound(min(between), max(between)))
+    bounds += [RowBound(lower=value) for value in map(_bound, map(rule.get, _LOWER_BOUNDS)) if value is not None]
+    bounds += [RowBound(upper=value) for value in map(_bound, map(rule.get, _UPPER_BOUNDS)) if value is not None]
+    return functools.reduce(RowBound.meet, bounds) if bounds else None
+
+
+def table_size(obj: SchemaObject) -> TableSize | None:
+    """What the object's rowCount rules bound, its own and its properties' (they count the same rows) together."""
+    rules = [*obj.quality, *(rule for prop in obj.walk_properties() for rule in prop.quality)]
+    bounds = [bound for bound in map(row_count_bound, rules) if bound is not None]
+    if not bounds:
+        return None
+    return TableSize(obj.name or obj.physical_name or "?", functools.reduce(RowBound.meet, bounds),
+                     row_bytes(obj.properties))
+
+
+def declared_volume(contract: Contract, runs_per_day: float) -> Volume | None:
+    """Rows per day from `expectedRowsPerDay`; else the tables that rowCount rules bound, summed, each rewritten
+    in full by every run: a rowCount rule bounds a table's size, not its daily growth, and a full rewrite is the
+    most a run can cost. None when the contract states neither."""
+    rows = _number(contract.custom_properties.get("expectedRowsPerDay"))
+    if rows is not None:
+        return Volume(rows, "declared: expectedRowsPerDay")
+    sizes = [(obj, table_size(obj)) for obj in contract.schema]
+    tables = [size for _, size in sizes if size is not None and size.bound.sizes]
+    if not tables:
+        return None
+    total = sum(table.bound.rows for table in tables)
+    rules = "rule" if len(tables) == 1 else "rules"
+    source = f"ODCS rowCount quality {rules} on " + ", ".join(f"{t.name} ({t.bound.describe()})" for t in tables)
+    assumptions = [_rewrite_assumption(total)]
+    assumptions += [f"{table.name} may hold more rows (its rowCount rule sets only a lower bound)"
+                    for table in tables if table.bound.upper is None]
+    uncounted = [obj.name or obj.physical_name or "?" for obj, size in sizes if size is None or not size.bound.sizes]
+    if uncounted:
+        assumptions.append(f"not counted, no rowCount bound on its size: {', '.join(uncounted)}")
+    width = sum(table.bound.rows * table.row_bytes for table in tables) / total if total else None
+    return Volume(total * runs_per_day, source, total, width, tuple(assumptions))
+
+
+def _rewrite_assumption(table_rows: float) -> str:
+    return (f"every run rewrites all {table_rows:,.0f} rows (rowCount bounds the table, not its daily growth; "
+            "declare expectedRowsPerDay for an incremental load)")
+
+
+def no_volume_reason(contract: Contract) -> str:
+    """What to declare for an estimate, in the contract's ODCS version (v3.1 renamed a library rule's `rule` to
+    `metric`)."""
+    key = "rule" if (contract.api_version or "").startswith("v3.0") else "metric"
+    not_empty = [size.name for size in map(table_size, contract.schema) if size is not None and not size.bound.sizes]
+    found = f"rowCount on {', '.join(not_empty)} only requires a non-empty table; " if not_empty else ""
+    return (f"no volume: {found}add customProperties expectedRowsPerDay, or a schema-level quality rule "
+            f"`{key}: rowCount` with mustBeLessOrEqualTo (ODCS), or run metrics (finops.history, default .finops/)")
+
+
+def _retention_assumption(pricing: Pricing) -> str:
+    return f"{pricing.estimation('retention-days'):g} days of retention (no retention SLA)"
+
+
 def declared_usage(contract: Contract, pricing: Pricing, require_rows: bool = True) -> Usage | str:
     """Usage from the contract alone, or the reason it cannot be told (without `require_rows`, a contract that
     states no volume gets zero rows, for run metrics to fill in)."""
     custom = contract.custom_properties
-    rows = _number(custom.get("expectedRowsPerDay"))
-    if rows is None:
-        if require_rows:
-            return "no expectedRowsPerDay custom property and no run metrics for this contract"
-        rows = 0.0
     assumptions: list[str] = []
     basis = {"rows": DECLARED, "compute": DECLARED, "storage": DECLARED, "network": DECLARED, "api": DECLARED}
     interval = _seconds(contract.sla("frequency"))
@@ -143,19 +283,27 @@ def declared_usage(contract: Contract, pricing: Pricing, require_rows: bool = Tr
         interval = 86400.0
         assumptions.append("one run per day (no frequency SLA)")
         basis["runs"] = ASSUMED
+    volume = declared_volume(contract, 86400.0 / interval)
+    if volume is None:
+        if require_rows:
+            return no_volume_reason(contract)
+        volume = Volume(0.0, None)
     retention = _seconds(contract.sla("retention"))
     if retention is None:
         retention = pricing.estimation("retention-days") * 86400
-        assumptions.append(f"{pricing.estimation('retention-days'):g} days of retention (no retention SLA)")
-        basis["storage"] = ASSUMED
+        if volume.table_rows is None:  # a table that rowCount bounds is stored at that size, whatever the retention
+            assumptions.append(_retention_assumption(pricing))
+            basis["storage"] = ASSUMED
     servers = tuple(text(server.get("type")) or "custom" for server in contract.servers) or ("default",)
     if not contract.servers:
         assumptions.append("one copy of the data at default prices (no servers)")
-    width = sum(row_bytes(obj.properties) for obj in contract.schema) / max(len(contract.schema), 1)
-    return Usage(rows_per_day=rows, row_bytes=width, runs_per_day=86400.0 / interval,
+    width = volume.row_bytes if volume.row_bytes is not None else (
+        sum(row_bytes(obj.properties) for obj in contract.schema) / max(len(contract.schema), 1))
+    return Usage(rows_per_day=volume.rows_per_day, row_bytes=width, runs_per_day=86400.0 / interval,
                  retention_days=retention / 86400, storage_class=text(custom.get("storageClass")) or "standard",
                  servers=servers, api_calls_per_run=_api_calls(custom.get("apiCallsPerRun")), basis=basis,
-                 assumptions=tuple(assumptions))
+                 assumptions=volume.assumptions + tuple(assumptions), volume_source=volume.source,
+                 table_rows=volume.table_rows)
 
 
 def _api_calls(value: Any) -> dict[str, float]:
@@ -178,10 +326,23 @@ def measured_usage(declared: Usage | str, runs: Sequence[RunMetrics], contract: 
     runs_per_day = (len(recent) - 1) / span * 86400 if len(recent) > 1 and span > 0 else base.runs_per_day
     mean = statistics.fmean
     rows_per_run = mean(run.rows_written for run in recent)
-    basis = dict(base.basis) | {"compute": MEASURED, "network": MEASURED, "runs": MEASURED, "rows": MEASURED}
+    basis = dict(base.basis) | {"compute": MEASURED, "network": MEASURED, "runs": MEASURED}
+    assumptions = base.assumptions
     written = mean(run.bytes_written for run in recent)
     if written:
-        basis["storage"] = MEASURED if basis.get("storage") != ASSUMED else "measured growth, assumed retention"
+        # measured growth accrues over the retention, which counts again where rowCount gave the table's size
+        assumed_retention = _seconds(contract.sla("retention")) is None
+        basis["storage"] = "measured growth, assumed retention" if assumed_retention else MEASURED
+        if assumed_retention and base.table_rows is not None:
+            assumptions += (_retention_assumption(pricing),)
+    source = base.volume_source
+    if rows_per_run or source is None:
+        basis["rows"] = MEASURED
+        source = f"measured: {len(recent)} run{'s' if len(recent) != 1 else ''}"
+        if base.table_rows is not None:
+            assumptions = tuple(item for item in assumptions if item != _rewrite_assumption(base.table_rows))
+            if not written:
+                source += f"; storage: {base.volume_source}"
     api: dict[str, float] = {}
     for run in recent:
         for name, calls in run.api_calls.items():
@@ -195,8 +356,8 @@ def measured_usage(declared: Usage | str, runs: Sequence[RunMetrics], contract: 
         duration_seconds=mean(run.duration_seconds for run in recent),
         bytes_per_run=mean(run.bytes_read for run in recent) or None,
         stored_bytes_per_day=written * runs_per_day if written else None,
-        api_calls_per_run=api or base.api_calls_per_run, basis=basis,
-        assumptions=base.assumptions + (f"measured over the last {len(recent)} run(s)",))
+        api_calls_per_run=api or base.api_calls_per_run, basis=basis, volume_source=source,
+        assumptions=assumptions + (f"measured over the last {len(recent)} run(s)",))
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,9 +447,12 @@ def cost(usage: Usage, pricing: Pricing) -> MonthlyCost:
     stored_gb = 0.0
     storage = 0.0
     for server in usage.servers:
-        daily = (usage.stored_bytes_per_day if usage.stored_bytes_per_day is not None
-                 else usage.rows_per_day * usage.row_bytes * pricing.compression(server))
-        gigabytes = daily * usage.retention_days / 1e9
+        if usage.stored_bytes_per_day is not None:
+            gigabytes = usage.stored_bytes_per_day * usage.retention_days / 1e9
+        elif usage.table_rows is not None:
+            gigabytes = usage.table_rows * usage.row_bytes * pricing.compression(server) / 1e9
+        else:
+            gigabytes = usage.rows_per_day * usage.row_bytes * pricing.compression(server) * usage.retention_days / 1e9
         stored_gb += gigabytes
         storage += gigabytes * pricing.storage_gb_month(server, usage.storage_class)
     return MonthlyCost(compute=month.compute, storage=storage, network=month.network, api=month.api,
@@ -307,7 +471,11 @@ def estimate(contract: Contract, pricing: Pricing, runs: Sequence[RunMetrics] = 
     usage = measured_usage(declared_usage(contract, pricing), runs, contract, pricing)
     if isinstance(usage, str):
         return Unestimable(contract.id or "?", contract.file, usage)
-    return from_usage(contract, usage, pricing)
+    result = from_usage(contract, usage, pricing)
+    # a huge declared volume or bound overflows to infinity, which strict JSON and a cost total cannot carry
+    if not math.isfinite(result.total + result.stored_gb + result.transferred_gb + result.rows_per_month):
+        return Unestimable(contract.id or "?", contract.file, NOT_FINITE)
+    return result
 
 
 def from_usage(contract: Contract, usage: Usage, pricing: Pricing) -> Estimate:

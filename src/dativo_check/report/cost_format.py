@@ -20,6 +20,8 @@ def estimates_text(items: Sequence[Estimate | Unestimable]) -> str:
         lines.append(f"{item.contract_id}: {money(item.total, item.currency)}/month (compute "
                      f"{item.compute:,.2f}, storage {item.storage:,.2f}, network {item.network:,.2f}, api "
                      f"{item.api:,.2f}; {item.stored_gb:,.2f} GB stored; {basis})")
+        if item.usage.volume_source:
+            lines.append(f"  volume: {item.usage.volume_source}")
         for assumption in item.usage.assumptions:
             lines.append(f"  assumed: {assumption}")
     for item in items:
