@@ -67,7 +67,7 @@ def test_without_a_policy_everything_is_denied_and_audited(cli, tmp_path):
     root = repository(tmp_path)
     (root / ".dativo-check.yaml").write_text(dump({"context": {"audit": "audit.jsonl"}}))
     run = cli("context", "get", "postgres-orders", "--requester", "copilot", "--purpose", "code-assist", cwd=root)
-    assert run.code == 1 and run.json()["rules"] == ["unknown-requester"]
+    assert run.code == 1 and run.json()["rules"] == ["default-deny"]
     assert audit_lines(root / "audit.jsonl")[0]["decision"] == "deny"
 
 

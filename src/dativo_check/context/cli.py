@@ -146,8 +146,9 @@ def _contracts_option(parser: argparse.ArgumentParser, use: str,
 
 # --- handlers ------------------------------------------------------------------------------------------------------
 
-def _service(args: argparse.Namespace) -> Any:
-    from dativo_check.context.engine import open_service
+def _service(args: argparse.Namespace, unconfigured_warning: bool = True) -> Any:
+    """The service of a request command; without any policy it denies everything, which stderr explains."""
+    from dativo_check.context.engine import NO_POLICY, open_service
 
     requester = args.requester or os.environ.get(REQUESTER_ENV)
     if not requester:
@@ -156,6 +157,8 @@ def _service(args: argparse.Namespace) -> Any:
     service, warnings = open_service(cliutil.config(args), requester, args.policy, args.audit, args.contracts or ())
     for warning in warnings:
         print(f"{warning.location}: warning: {warning.message} ({warning.rule})", file=sys.stderr)
+    if not service.configured and unconfigured_warning:
+        print(f"dativo-check: warning: {NO_POLICY}", file=sys.stderr)
     return service
 
 
@@ -271,11 +274,10 @@ def _policy_path(config: Any, given: str | None) -> str:
 
 
 def _report(args: argparse.Namespace, command: str, files: tuple[str, ...], findings: Any, config: Any) -> int:
-    from dativo_check.model import Finding, apply_levels
-    from dativo_check.report import Report, renderer
+    from dativo_check.model import Finding
+    from dativo_check.report import Report, renderer, settle
 
-    kept = tuple(sorted(apply_levels(findings, config.rule_levels), key=Finding.sort_key))
-    report = Report(command, files, kept)
+    report = settle(Report(command, files, tuple(sorted(findings, key=Finding.sort_key))), config.rule_levels)
     cliutil.emit(renderer(args.format)(report, color=cliutil.use_color(args)), args)
     return EXIT_DENIED if report.failed else EXIT_OK
 
@@ -356,12 +358,15 @@ def _mcp(args: argparse.Namespace) -> int:
         import mcp  # noqa: F401 - only to say clearly what is missing
     except ImportError:
         raise UsageError("the MCP server needs the MCP SDK: pip install 'dativo-check[mcp]'") from None
-    service = _service(args)
+    from dativo_check.context.engine import NO_POLICY
+
+    service = _service(args, unconfigured_warning=False)
     if service.unusable is not None:
         raise UsageError(service.unusable)
+    if not service.configured:
+        raise UsageError(f"{NO_POLICY}; refusing to serve")
     if not service.policy.rules:
-        raise UsageError("no context policy (or one without rules): every request would be denied; set "
-                         "context.policy or pass --policy")
+        raise UsageError("the context policy has no rules: every request would be denied; refusing to serve")
     if service.policy.requester(service.requester) is None:
         raise UsageError(f"requester {service.requester!r} is not declared in the policy; refusing to serve")
     from dativo_check.context.mcp_server import serve

@@ -19,13 +19,15 @@ from dativo_check.context.assets import Catalog, field_facts
 from dativo_check.context.audit import AuditLog, now
 from dativo_check.context.bound import bound, response_hash
 from dativo_check.context.decide import Decision, FieldPolicy, decide
-from dativo_check.context.policy import (AUTHORS_ONLY, CAPABILITIES, POLICY_UNUSABLE, PURPOSE_NOT_ALLOWED,
-                                         UNKNOWN_REQUESTER, Policy, PolicyError)
+from dativo_check.context.policy import (AUTHORS_ONLY, CAPABILITIES, DEFAULT_DENY, POLICY_UNUSABLE,
+                                         PURPOSE_NOT_ALLOWED, UNKNOWN_REQUESTER, Policy, PolicyError)
 from dativo_check.context.text import clean
 from dativo_check.contract.model import mapping
 
 FORMAT_VERSION = 1
 SEARCH_LIMIT = 20
+NO_POLICY = ("no context policy is configured, so every request is denied: write a policy (see docs/ai-context.md) "
+             "and name it with `context.policy` in the configuration, or pass --policy FILE")
 
 
 @dataclass(frozen=True)
@@ -51,14 +53,16 @@ def _shipped_prices() -> tuple[Any, Any]:
 
 class ContextService:
     """`unusable`: why the configured policy cannot be used; every request is then refused (and audited).
+    `configured` False: no policy was configured at all; every request is then denied (and audited), saying so.
     `finops_inputs` gives the prices and the run-metrics history, as `finops.pricing.inputs` does."""
 
     def __init__(self, policy: Policy, requester: str, catalog: Catalog, audit: AuditLog,
                  settings: ContextSettings = ContextSettings(),
                  finops_inputs: Callable[[], tuple[Any, Any]] = _shipped_prices, clock: Callable[[], str] = now,
-                 unusable: str | None = None) -> None:
+                 unusable: str | None = None, configured: bool = True) -> None:
         self.policy = policy
         self.unusable = unusable
+        self.configured = configured
         self.requester = requester
         self.catalog = catalog
         self.audit = audit
@@ -114,6 +118,8 @@ class ContextService:
         self._refuse_if_unusable("explain", asset_id, purpose)
         document = self._envelope("explain", purpose) | {"asset": clean(asset_id, self.settings.max_text),
                                                          "for": clean(subject, self.settings.max_text)}
+        if not self.configured:
+            return self._deny_unconfigured(document, "explain", asset_id, purpose, bounded=False, subject=subject)
         if not self.policy.is_author(self.requester):
             document |= self._not_an_author()
             return self._answer(document, "explain", asset_id, purpose, document["rules"], bounded=False,
@@ -164,12 +170,21 @@ class ContextService:
         self._answer(document, action, resource, purpose, (POLICY_UNUSABLE,), bounded=False)
         raise PolicyError(self.unusable)
 
+    def _deny_unconfigured(self, document: dict[str, Any], action: str, resource: str, purpose: str,
+                           bounded: bool = True, subject: str | None = None) -> Response:
+        """Without any policy nothing is allowed (`default-deny`); the denial says what is missing, since neither
+        the requester nor the asset is the reason."""
+        document = document | {"decision": "deny", "reason": NO_POLICY, "rules": [DEFAULT_DENY]}
+        return self._answer(document, action, resource, purpose, (DEFAULT_DENY,), bounded, subject)
+
     def _asset_request(self, action: str, asset_id: str, purpose: str, wanted: tuple[str, ...],
                        summary: bool) -> Response:
         self._refuse_if_unusable(action, asset_id, purpose)
+        document = self._envelope(action, purpose) | {"asset": clean(asset_id, self.settings.max_text)}
+        if not self.configured:
+            return self._deny_unconfigured(document, action, asset_id, purpose)
         decision = self.decision(asset_id, purpose)
         rules = decision.rules_for(wanted)
-        document = self._envelope(action, purpose) | {"asset": clean(asset_id, self.settings.max_text)}
         granted = [capability for capability in wanted if decision.allows(capability)]
         if not granted:
             document |= self._denial(decision, wanted)
@@ -237,6 +252,8 @@ class ContextService:
                  bounded: bool) -> Response:
         self._refuse_if_unusable(action, resource, purpose)
         document = self._envelope(action, purpose)
+        if not self.configured:
+            return self._deny_unconfigured(document, action, resource, purpose, bounded)
         probe = self.decision("", purpose)
         if probe.denied_by.get("schema") in ((UNKNOWN_REQUESTER,), (PURPOSE_NOT_ALLOWED,)):
             document |= self._denial(probe, ("schema",))
@@ -362,4 +379,4 @@ def open_service(config: Config, requester: str, policy_path: str | None = None,
     catalog = from_repository(config, contracts)
     audit = AuditLog(Path(audit_path) if audit_path else config.root / settings.audit)
     return ContextService(policy, requester, catalog, audit, settings, partial(inputs, config),
-                          unusable=unusable), warnings
+                          unusable=unusable, configured=policy_file is not None), warnings

@@ -1,4 +1,5 @@
-"""Recognise the asset-file shapes Dativo used before its contracts were ODCS."""
+"""Recognise files that look like contracts but are not ODCS: the asset-file shapes Dativo used before its contracts
+were ODCS, and Data Contract Specification files."""
 
 from __future__ import annotations
 
@@ -35,6 +36,19 @@ def legacy_shape(data: Mapping[str, Any]) -> str | None:
     # `$schema`, a `team` mapping) is a schema error the validator explains.
     declared = isinstance(data.get("apiVersion"), str) and data.get("kind") == "DataContract"
     return FLAT if markers >= (2 if declared else 1) else None
+
+
+def dcs_version(data: Mapping[str, Any]) -> str | None:
+    """The version a Data Contract Specification file declares (`dataContractSpecification: 1.1.0`; "" when it is not
+    a plain value), or None for any other file.
+
+    A file that also declares an ODCS `apiVersion` means to be ODCS; its stray key is a schema error the validator
+    explains.
+    """
+    if "dataContractSpecification" not in data or "apiVersion" in data:
+        return None
+    version = data["dataContractSpecification"]
+    return str(version) if isinstance(version, (str, int, float)) and not isinstance(version, bool) else ""
 
 
 def asset_pointer(shape: str) -> str:

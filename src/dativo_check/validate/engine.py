@@ -7,7 +7,7 @@ from typing import Iterable, Mapping, Sequence
 
 from dativo_check.config import ADVISORY, Config, ProfileSettings
 from dativo_check.contract.index import ContractIndex
-from dativo_check.contract.legacy import legacy_shape
+from dativo_check.contract.legacy import dcs_version, legacy_shape
 from dativo_check.contract.model import Contract
 from dativo_check.model import Finding, Level, capped
 from dativo_check.ruledoc import from_text
@@ -62,7 +62,8 @@ def validate(paths: Sequence[str] | None, config: Config) -> ValidationResult:
 
 
 def check_contracts(contracts: Sequence[Contract], config: Config, index: ContractIndex) -> Iterable[Finding]:
-    """Schema and lint findings for loaded contracts (legacy files get one finding that says how to migrate).
+    """Schema and lint findings for loaded contracts (legacy Dativo files and Data Contract Specification files get
+    one finding that says how to convert them).
 
     Each rule reports at its default level; an advisory profile (nobody configured it) reports as warnings."""
     from dativo_check.validate.rules import RuleContext, all_rules
@@ -79,8 +80,10 @@ def check_contracts(contracts: Sequence[Contract], config: Config, index: Contra
                 f"this is a legacy Dativo asset file ({shape} shape), not an ODCS contract",
                 hint=f"convert it with: dativo-check migrate {contract.file} --write")
             continue
-        current.append(contract)
         yield from schema.check(contract, config.strict)
+        if dcs_version(contract.data) is not None:
+            continue  # another standard: its one finding says how to convert it, ODCS lint would only add noise
+        current.append(contract)
         for rule, level in rules:
             if not rule.repository_scope:
                 for violation in rule.check(contract, context):
