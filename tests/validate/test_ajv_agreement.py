@@ -8,21 +8,17 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any, Callable
 
-import pytest
+
+import ajv_reference
 
 from dativo_check.contract.loader import load_path
 from dativo_check.contract.model import Contract
-from dativo_check.resources import schema_path
 from dativo_check.validate import schema
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "odcs-examples"
-AJV = Path(__file__).resolve().parent.parent / "ajv"
 
 
 def _first_property(data: dict) -> dict | None:
@@ -84,13 +80,6 @@ MUTATIONS: dict[str, Callable[[dict], bool]] = {
 }
 
 
-def _node() -> str | None:
-    node = shutil.which("node")
-    if node is None or not (AJV / "node_modules" / "ajv").is_dir():
-        if os.environ.get("DATIVO_CHECK_REQUIRE_AJV"):
-            pytest.fail("ajv is required: run `npm ci --prefix tests/ajv` (the ./dev test command does)")
-        pytest.skip("node and tests/ajv/node_modules are needed for the reference verdicts")
-    return node
 
 
 def _corpus(tmp_path: Path) -> dict[str, list[tuple[str, Path, dict]]]:
@@ -124,23 +113,14 @@ def _corpus(tmp_path: Path) -> dict[str, list[tuple[str, Path, dict]]]:
     return cases
 
 
-def _ajv_verdicts(node: str, api_version: str, files: list[Path]) -> dict[Path, bool]:
-    schema_file = schema_path("odcs", schema.SCHEMAS[api_version])
-    output = subprocess.run([node, str(AJV / "verdict.js"), str(schema_file), *map(str, files)],
-                            capture_output=True, text=True, check=True).stdout
-    verdicts = {}
-    for line in output.splitlines():
-        verdict, file = line.split("\t")
-        verdicts[Path(file)] = verdict == "valid"
-    return verdicts
 
 
 def test_verdicts_agree_with_ajv_on_examples_and_injected_errors(tmp_path):
-    node = _node()
+    node = ajv_reference.node()
     corpus = _corpus(tmp_path)
     disagreements, total, invalid = [], 0, 0
     for api_version, cases in corpus.items():
-        reference = _ajv_verdicts(node, api_version, [file for _, file, _ in cases])
+        reference = ajv_reference.verdicts(node, api_version, [file for _, file, _ in cases])
         for case, file, data in cases:
             ours = schema.is_valid(data, api_version)
             total += 1

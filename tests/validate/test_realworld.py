@@ -29,17 +29,17 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+
+import ajv_reference
 import yaml
 
 from dativo_check.cli import main
 from dativo_check.contract.loader import load_path
-from dativo_check.resources import schema_path
 from dativo_check.validate import schema
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 REALWORLD = FIXTURES / "realworld"
 OFFICIAL = FIXTURES / "odcs-examples"
-AJV = Path(__file__).resolve().parent.parent / "ajv"
 
 # The licence and provenance files of tests/fixtures/realworld/; every other file there is a contract.
 NOTICE_FILES = frozenset({"LICENSE-datacontract-cli.txt", "LICENSE-odcs.txt", "NOTICE.md", "SOURCES.tsv"})
@@ -177,32 +177,14 @@ def test_fixture_copy_is_complete():
 
 # --- 1. schema verdicts --------------------------------------------------------------------------------------------
 
-def _node() -> str:
-    node = shutil.which("node")
-    if node is None or not (AJV / "node_modules" / "ajv").is_dir():
-        if os.environ.get("DATIVO_CHECK_REQUIRE_AJV"):
-            pytest.fail("ajv is required: run `npm ci --prefix tests/ajv` (the ./dev test command does)")
-        pytest.skip("node and tests/ajv/node_modules are needed for the reference verdicts")
-    return node
 
 
-def _ajv_verdicts(node: str, api_version: str, files: list[Path]) -> dict[Path, bool]:
-    """One node process per schema, judging every file declared with that apiVersion."""
-    schema_file = schema_path("odcs", schema.SCHEMAS[api_version])
-    output = subprocess.run([node, str(AJV / "verdict.js"), str(schema_file), *map(str, files)],
-                            capture_output=True, text=True, check=True).stdout
-    verdicts = {}
-    for line in output.splitlines():
-        verdict, file = line.split("\t")
-        verdicts[Path(file)] = verdict == "valid"
-    assert set(verdicts) == set(files), "ajv did not judge every file"
-    return verdicts
 
 
 def test_schema_verdict_agrees_with_official_schema(corpus, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     _assert_outside_git(tmp_path)
-    node = _node()
+    node = ajv_reference.node()
     by_version: dict[str, list[tuple[Entry, Path]]] = {}
     unsupported: list[Entry] = []
     problems: list[str] = []
@@ -220,7 +202,7 @@ def test_schema_verdict_agrees_with_official_schema(corpus, tmp_path, monkeypatc
 
     judged = invalid = 0
     for api_version, items in sorted(by_version.items()):
-        reference = _ajv_verdicts(node, api_version, [target for _, target in items])
+        reference = ajv_reference.verdicts(node, api_version, [target for _, target in items])
         for entry, target in items:
             expected = reference[target]
             cli_valid = not any(finding["rule"] in SCHEMA_RULES for finding in entry.findings)
