@@ -245,7 +245,7 @@ def _cost(config: Config, tree: Revision, diffs: Sequence[ContractDiff], options
     from dativo_check.finops.pricing import inputs
 
     pricing, history = inputs(config, options.pricing, options.history)
-    pairs = [(diff.base_contract, diff.head_contract) for diff in diffs]
+    pairs = [(diff.base_contract, diff.head_contract) for diff in diffs if diff.compared]
     report = compare_costs(pairs, pricing, history.runs, thresholds_from(config.finops.thresholds))
     if history.findings:
         notes.append(f"{len(history.findings)} run-metrics file(s) could not be read; their runs are left out")

@@ -545,7 +545,7 @@ def _cost(args: argparse.Namespace) -> int:
         from dativo_check.finops.delta import compare_costs, thresholds_from
 
         run = diff_refs(config, args.base, args.head, args.paths, args.compat, args.fetch)
-        pairs = [(diff.base_contract, diff.head_contract) for diff in run.diffs]
+        pairs = [(diff.base_contract, diff.head_contract) for diff in run.diffs if diff.compared]
         delta = compare_costs(pairs, pricing, history.runs, thresholds_from(config.finops.thresholds))
         delta = settle(Report("cost", (), (), cost=delta), config.rule_levels).cost
         if args.format == "markdown":
@@ -553,10 +553,10 @@ def _cost(args: argparse.Namespace) -> int:
         else:
             text = {"json": cost_format.delta_json}.get(args.format, cost_format.delta_text)(delta)
         failed = any(finding.level is Level.ERROR for finding in delta.findings)
-    _print_problems("cost", problems, config)
+    unreadable = _print_problems("cost", problems, config)
     args.color = "never"
     _emit(text, args)
-    return EXIT_FINDINGS if failed else EXIT_OK
+    return EXIT_FINDINGS if failed or _has_errors(unreadable) else EXIT_OK
 
 
 def _cost_export(args: argparse.Namespace) -> int:
@@ -566,12 +566,12 @@ def _cost_export(args: argparse.Namespace) -> int:
     _require_existing(args.paths)
     pricing, history = _finops_inputs(args, config)
     estimates, problems = _estimates(args, config, pricing, history)
-    _print_problems("cost", list(history.findings) + problems, config)
+    unreadable = _print_problems("cost", list(history.findings) + problems, config)
     export = focus.focus_rows(estimates, args.period, focus.FocusOptions(provider=config.finops.provider))
     for item in export.skipped:
         print(f"{item.file}: {item.contract_id} not exported: {item.reason}", file=sys.stderr)
     _emit(focus.render(export.rows, args.format), args)
-    return EXIT_OK
+    return EXIT_FINDINGS if _has_errors(unreadable) else EXIT_OK
 
 
 def _cost_anomalies(args: argparse.Namespace) -> int:
@@ -593,11 +593,16 @@ def _cost_anomalies(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(finding.level is Level.ERROR for finding in found) else EXIT_OK
 
 
+def _has_errors(findings: Sequence) -> bool:
+    return any(finding.level is Level.ERROR for finding in findings)
+
+
 def _print_problems(command: str, problems: Sequence, config) -> tuple:
     """Findings of a command whose output is not a report, settled and printed to stderr; those that remain."""
     from dativo_check.report import Report, renderer, settle
 
-    report = settle(Report(command, (), tuple(problems)), config.rule_levels)
+    report = settle(Report(command, tuple(sorted({problem.file for problem in problems})), tuple(problems)),
+                    config.rule_levels)
     if report.findings:
         sys.stderr.write(renderer("text")(report))
     return report.findings

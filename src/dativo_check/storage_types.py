@@ -69,7 +69,9 @@ def type_arguments(physical_type: str) -> list[int]:
     match = _PARAMETERS.search(physical_type)
     if not match:
         return []
-    return [int(part) for part in match.group("args").split(",") if part.strip().isdigit()]
+    # ASCII digits only, and no longer than any real length or precision: never a hostile conversion
+    return [int(part) for part in match.group("args").split(",")
+            if part.strip().isascii() and part.strip().isdigit() and len(part.strip()) <= 18]
 
 
 def decimal_scale(physical_type: str) -> int | None:

@@ -33,6 +33,8 @@ TABLE = {
     "constraint-loosened": REMOVAL, "quality-rule-removed": REMOVAL, "quality-rule-loosened": REMOVAL,
     "sla-loosened": REMOVAL, "server-removed": REMOVAL, "server-moved": REMOVAL, "contract-deleted": REMOVAL,
     "contract-retired": REMOVAL,
+    # consumers must move: a warning forward, released in a minor version as semver releases deprecations
+    "contract-deprecated": ("may-break", "safe", "minor"),
 }
 
 

@@ -86,8 +86,10 @@ def test_correct_major_bump_in_a_new_folder_passes_and_shows_changes_as_covered(
 def test_an_unparsable_head_file_is_a_finding_not_a_deletion(repo, cli):
     (repo / STRIPE).write_text("id: stripe-customers\nversion: [1.0.1\n", encoding="utf-8")
     run = cli("diff", "--base", "HEAD", "--format", "json", cwd=repo)
-    assert run.code == 1
-    assert run.json()["contracts"] == [] and run.json()["findings"][0]["rule"] == "yaml-syntax"
+    assert run.code == 1 and run.json()["findings"][0]["rule"] == "yaml-syntax"
+    (contract,) = run.json()["contracts"]  # not deleted: not compared, and its gate fails
+    assert contract["status"] == "not-compared" and contract["version_ok"] is False
+    assert contract["findings"][0]["rule"] == "diff-not-compared"
 
 
 def test_moved_file_is_paired_by_id(repo, cli):

@@ -70,14 +70,15 @@ def write_bundle(service: ContextService, purpose: str, out: Path) -> Bundle:
         document = service.get(asset_id, purpose, action="bundle").document
         markdown, data = f"assets/{names[asset_id]}.md", f"assets/{names[asset_id]}.json"
         files[markdown] = pages.asset_page(document)
-        files[data] = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        files[data] = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
         links[result["id"]] = markdown
         entries.append({"id": result["id"], "markdown": markdown, "json": data})
     # pages first, then the index files, so an index never names a page that is not there yet
     files[LLMS] = pages.llms_txt(index.document, links)
     files[INDEX] = json.dumps({"version": 1, "requester": service.requester, "purpose": index.document["purpose"],
                                "policy_hash": service.policy_hash, "assets": entries,
-                               "files": sorted([*files, INDEX])}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+                               "files": sorted([*files, INDEX])}, indent=2, sort_keys=True, ensure_ascii=False,
+                              allow_nan=False) + "\n"
     sandbox = _write(out, files)
     return Bundle(index, tuple(sorted(files)), _remove(sandbox, previous - set(files)))
 

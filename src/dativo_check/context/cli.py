@@ -165,7 +165,7 @@ def _service(args: argparse.Namespace, unconfigured_warning: bool = True) -> Any
 def _json(document: Any) -> str:
     import json
 
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _get(args: argparse.Namespace) -> int:

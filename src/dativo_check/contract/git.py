@@ -172,7 +172,7 @@ def file_history(root: Path, path: str, ref: str = "HEAD") -> list[FileVersion]:
               ref, "--", f":(top,literal){prefix}{path}").decode("utf-8", "surrogateescape")
     versions = []
     for record in out.split("\x1e")[1:]:
-        head, _, raw = record.partition("\n")
+        head, _, raw = record.partition("\0")  # -z ends the formatted line with NUL, the raw records follow
         sha, author, date, subject = (head.split("\x1f") + ["", "", "", ""])[:4]
         fields = [field for field in raw.split("\0") if field]
         # raw records: ":old_mode new_mode old_oid new_oid status", then one path, or two for renames and copies

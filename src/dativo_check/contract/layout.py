@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# version numbers are bounded (18 digits fit any int64 and every version anybody writes), so that a hostile
+# `version` never meets Python's limit on converting long digit strings
 _LAYOUT = re.compile(
-    r"^(?P<prefix>(?:.*/)?specs)/(?P<source>[^/]+)/v(?P<major>\d+)\.(?P<minor>\d+)/(?P<object>[^/]+)\.(?P<ext>ya?ml)$"
+    r"^(?P<prefix>(?:.*/)?specs)/(?P<source>[^/]+)/v(?P<major>\d{1,18})\.(?P<minor>\d{1,18})/(?P<object>[^/]+)\."
+    r"(?P<ext>ya?ml)$"
 )
 
 
@@ -41,5 +44,5 @@ def parse(path: str) -> LayoutPath | None:
 
 
 def major_minor(version: str | None) -> tuple[int, int] | None:
-    match = re.match(r"^(\d+)\.(\d+)\.\d+", version or "")
+    match = re.match(r"^(\d{1,18})\.(\d{1,18})\.\d+", version or "")
     return (int(match[1]), int(match[2])) if match else None

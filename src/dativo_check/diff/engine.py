@@ -20,7 +20,7 @@ from dativo_check.model import (
 )
 from dativo_check.ruledoc import verdict_bump, verdict_level
 
-ADDED, DELETED, CHANGED, UNCHANGED = "added", "deleted", "changed", "unchanged"
+ADDED, DELETED, CHANGED, UNCHANGED, NOT_COMPARED = "added", "deleted", "changed", "unchanged", "not-compared"
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,11 @@ class ContractDiff:
     @property
     def breaking(self) -> bool:
         return any(change.breaking for change in self.changes)
+
+    @property
+    def compared(self) -> bool:
+        """Whether both sides could be read: only then do cost deltas and other side-by-side views apply."""
+        return self.status != NOT_COMPARED
 
     def to_dict(self) -> dict:
         return {
@@ -189,6 +194,22 @@ def _covered(change: Change, actual: Bump | None, base: Contract, head: Contract
         return dataclasses.replace(change, covered=True, level=Level.INFO)
     level = gate.softened(change.level, head)
     return change if level is change.level else dataclasses.replace(change, level=level)
+
+
+def not_compared(known: Contract, reason: str, base_file: str | None = None, head_known: bool = True) -> ContractDiff:
+    """A contract that cannot be compared with its other side: its gate fails and the finding says why. `known`
+    is the side that could be read: the head (its base is unreadable or ambiguous) or, with `head_known` False,
+    the base (the head copy is unreadable)."""
+    from dativo_check.diff.normal import content_hash
+
+    finding = known.finding(gate.NOT_COMPARED.id, gate.NOT_COMPARED.level, f"cannot compare: {reason}", "/id",
+                            hint="the version gate cannot judge this change; fix the cause and run the check again")
+    if not head_known:
+        return ContractDiff(known.id or "?", NOT_COMPARED, known.file, known.file, known.version, None, (),
+                            Bump.NONE, None, None, False, (finding,), base_hash=content_hash(known.data),
+                            base_contract=known)
+    return ContractDiff(known.id or "?", NOT_COMPARED, known.file, base_file, None, known.version, (), Bump.NONE,
+                        None, None, False, (finding,), head_hash=content_hash(known.data), head_contract=known)
 
 
 def _deleted(base: Contract, options: DiffOptions, accepted: Mapping[str, str]) -> ContractDiff:

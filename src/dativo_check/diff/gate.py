@@ -168,8 +168,30 @@ ID_MISMATCH = from_text("diff-id-mismatch", "warning", "gate", "version", """
         id: hubspot-contacts
 """)
 
+NOT_COMPARED = from_text("diff-not-compared", "error", "gate", "version", """
+    A changed contract can be compared with its base.
+
+    A gate that says "safe" when it could not tell is worse than none. When the base copy of a contract cannot be
+    read (it is not valid UTF-8 or YAML, or exceeds the limits), or two files of the head claim the same contract (the
+    same `id` and `version`), there is nothing trustworthy to compare with: the contract is reported as not compared,
+    with the reason, and its version gate fails instead of the contract passing as new. Fix the base in its own pull
+    request, or give each contract its own id.
+
+    PASS:
+
+        # base: specs/stripe/v1.0/customers.yaml reads as YAML
+        id: stripe-customers
+        version: 1.0.1
+
+    FAIL:
+
+        # base: specs/stripe/v1.0/customers.yaml is not valid UTF-8
+        id: stripe-customers
+        version: 1.0.1
+""")
+
 RULES = (UNDER_BUMP, NOT_BUMPED, DECREASED, INVALID, OVER_BUMP, IN_PLACE, ALLOWLIST_EXPIRED, ALLOWLIST_UNUSED,
-         ID_MISMATCH)
+         ID_MISMATCH, NOT_COMPARED)
 _DRAFT = ("draft", "proposed")
 
 

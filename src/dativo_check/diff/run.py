@@ -6,7 +6,7 @@ import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from dativo_check.config import Config
 from dativo_check.contract import git, revision
@@ -15,7 +15,7 @@ from dativo_check.contract.load import load_contracts
 from dativo_check.contract.model import Contract
 from dativo_check.contract.references import referenced_ids
 from dativo_check.diff import gate
-from dativo_check.diff.engine import ContractDiff, DiffOptions, RuleSetting, compare
+from dativo_check.diff.engine import ContractDiff, DiffOptions, RuleSetting, compare, not_compared
 from dativo_check.model import Bump, Finding, Level
 
 
@@ -88,10 +88,23 @@ def diff_refs(config: Config, base_ref: str, head_ref: str | None = None, paths:
     options = options_from(config, mode)
     accepted = _allowlist(config)
     diffs, findings = [], _load_problems(base, head)
-    unreadable = {finding.file for finding in head.findings}
+    unreadable = {finding.file: f"{finding.rule}: {finding.message}" for finding in head.findings}
+    unreadable_base = {finding.file: finding for finding in base.findings}
+    claims: dict[tuple, list[str]] = {}
+    for contract in head.contracts:
+        if contract.id is not None:
+            claims.setdefault((contract.id, revision.version_key(contract)), []).append(contract.file)
     for old, new in revision.pair(base.contracts, head.contracts):
-        if new is None and (scope is not None and not _in_scope(old.file, scope) or old.file in unreadable):
-            continue  # out of scope, or still there but unreadable (its load finding says why)
+        if new is None and scope is not None and not _in_scope(old.file, scope):
+            continue
+        if new is None and old.file in unreadable:  # still there, but its head copy cannot be read
+            diffs.append(not_compared(old, f"the head copy of {old.file} cannot be read ({unreadable[old.file]})",
+                                      head_known=False))
+            continue
+        reason = _why_not_comparable(new, claims, unreadable_base) if old is None else None
+        if reason is not None:
+            diffs.append(not_compared(new, *reason))
+            continue
         earlier = _earlier(config, old, new, base, base_sha) if options.mode.endswith("-transitive") else None
         result = compare(old, new, options, accepted, earlier)
         for side in (old, new):
@@ -106,6 +119,22 @@ def diff_refs(config: Config, base_ref: str, head_ref: str | None = None, paths:
     findings = [*_allowlist_findings(config, diffs), *findings]
     return DiffRun(base_ref, head_ref or "working tree", tuple(diffs), tuple(findings), base_sha, head_sha, files,
                    base, head)
+
+
+def _why_not_comparable(head: Contract, claims: Mapping[tuple, list[str]],
+                        unreadable_base: Mapping[str, Finding]) -> tuple[str, str | None] | None:
+    """Why a head contract without a predecessor is not simply new: its base copy exists but cannot be read, or
+    another head file claims the same contract (`claims`: the files of each id and version). The reason and the
+    base file, or None."""
+    broken = unreadable_base.get(head.file)
+    if broken is not None:
+        return f"the base copy of {head.file} cannot be read ({broken.rule}: {broken.message})", head.file
+    twins = sorted(file for file in claims.get((head.id, revision.version_key(head)), ()) if file != head.file)
+    if twins:
+        claim = "claims" if len(twins) == 1 else "claim"
+        return (f"{', '.join(twins)} also {claim} id {head.id!r} at version {head.version}; it is not clear which "
+                "one continues the base"), None
+    return None
 
 
 def _unchanged(config: Config, base_sha: str, head: revision.Revision) -> dict[str, Contract]:

@@ -72,6 +72,8 @@ def _affected_columns(diff: ContractDiff, dataset: Node) -> dict[str, bool]:
         affected[key] = affected.get(key, False) or change.breaking
     if diff.status == "deleted":
         affected[WHOLE] = True
+    elif diff.status == "not-compared":  # unknown changes: everything downstream may be affected
+        affected.setdefault(WHOLE, False)
     return affected
 
 

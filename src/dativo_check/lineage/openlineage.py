@@ -520,7 +520,7 @@ def events(graph: Graph, contracts: Iterable[Contract] | None = None, *, job_nam
 
 def dumps(event: Mapping[str, Any]) -> str:
     """One event as compact JSON with sorted keys (one line)."""
-    return json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def events_json(graph: Graph, job_namespace: str = JOB_NAMESPACE, contracts: Iterable[Contract] | None = None, *,

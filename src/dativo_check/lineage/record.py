@@ -304,7 +304,7 @@ def write_event(out_root: Path | str, tenant: str, job: str, event: Mapping[str,
                 now: datetime | None = None) -> Path:
     """Write `event` to `<out_root>/.lineage/<tenant>/<job>_<timestamp>.json` without replacing any file."""
     stamp = _utc(now).strftime("%Y%m%dT%H%M%SZ")
-    content = json.dumps(event, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    content = json.dumps(event, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
     return write_new(out_root, f".lineage/{safe_name(tenant)}/{safe_name(job)}_{stamp}", ".json", content)
 
 
@@ -407,7 +407,7 @@ def emit(event: Mapping[str, Any], url: str, *, token: str | None = None, retrie
         host = parts.hostname or ""
         netloc = (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port else "")
         target = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
-    body = json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    body = json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
     attempts = max(0, retries) + 1
     reason = "no attempt made"
     for attempt in range(attempts):

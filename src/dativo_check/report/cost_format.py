@@ -47,7 +47,7 @@ def estimates_json(items: Sequence[Estimate | Unestimable]) -> str:
         "by": {key: {name: round(value, 2) for name, value in group_totals(known, key).items()}
                for key in ("cost_center", "project", "environment", "business_tags")},
     }
-    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(body, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def delta_dict(report: CostReport) -> dict:
@@ -57,7 +57,7 @@ def delta_dict(report: CostReport) -> dict:
 
 
 def delta_json(report: CostReport) -> str:
-    return json.dumps(delta_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(delta_dict(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def delta_text(report: CostReport) -> str:
@@ -133,4 +133,4 @@ def anomalies_text(reports: Sequence[JobReport], findings: Sequence[Finding]) ->
 
 def anomalies_json(reports: Sequence[JobReport], findings: Sequence[Finding]) -> str:
     body = {"jobs": [report.to_dict() for report in reports], "findings": [finding.to_dict() for finding in findings]}
-    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(body, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -10,7 +10,7 @@ from dativo_check.diff.history import HistoryEntry
 
 def render(contract_id: str, entries: Sequence[HistoryEntry], fmt: str) -> str:
     if fmt == "json":
-        return json.dumps({"id": contract_id, "versions": [entry.to_dict() for entry in entries]}, indent=2) + "\n"
+        return json.dumps({"id": contract_id, "versions": [entry.to_dict() for entry in entries]}, indent=2, allow_nan=False) + "\n"
     if not entries:
         return f"{contract_id}: no committed versions yet\n"
     lines = []

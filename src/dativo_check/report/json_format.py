@@ -71,4 +71,4 @@ def read_document(raw: bytes) -> dict:
 
 
 def render(report: Report, color: bool = False) -> str:
-    return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(to_dict(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -51,7 +51,7 @@ class _Ids:
 
 
 def graph_json(graph: Graph) -> str:
-    return json.dumps(graph.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(graph.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def graph_mermaid(graph: Graph) -> str:
@@ -135,7 +135,7 @@ def impact_mermaid(impacts: Sequence[ContractImpact], graph: Graph, depth: int =
 
 def impact_json(impacts: Sequence[ContractImpact], base: str | None = None) -> str:
     return json.dumps({"base": base, "contracts": [item.to_dict() for item in impacts]}, indent=2,
-                      ensure_ascii=False) + "\n"
+                      ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def impact_text(impacts: Sequence[ContractImpact]) -> str:

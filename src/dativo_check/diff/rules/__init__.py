@@ -31,6 +31,7 @@ MODULES = (
     "roles_changed",
     "support_changed",
     "status_changed",
+    "contract_deprecated",
     "contract_retired",
     "api_version_changed",
     "price_changed",

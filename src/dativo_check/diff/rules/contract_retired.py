@@ -36,5 +36,7 @@ BUMP = "minor"
 def detect(pair) -> Iterator[Delta]:
     if changed(pair, "status") and pair.new("status") == "retired":
         yield Delta(key_pointer(pair, "status"), pair.old("status"), "retired",
-                    f"status {pair.old('status')} -> retired: the data is no longer produced",
-                    "deprecate first, give consumers time, then retire in a new major version")
+                    f"status {pair.old('status')} -> retired: the data is no longer produced, so everyone "
+                    "still reading it breaks",
+                    "deprecate first (consumers then see a warning and the lineage impact names them), give them "
+                    "time to move, then retire in a new major version")

@@ -1,8 +1,8 @@
-"""The contract's lifecycle status changed (other than to retired).
+"""The contract's lifecycle status changed (other than to deprecated or retired).
 
-Moving to `deprecated` announces an end without ending anything; moving between proposed, draft and active changes
-how far the contract is along. Neither changes the data: safe in every mode, patch bump. Retiring a contract is its
-own rule, `contract-retired`.
+Moving between proposed, draft and active changes how far the contract is along, and taking a deprecation back
+(`deprecated` -> `active`) withdraws an announcement; none of it changes the data: safe in every mode, patch bump.
+Deprecating and retiring a contract are their own rules, `contract-deprecated` and `contract-retired`.
 
 PASS:
 
@@ -12,9 +12,9 @@ PASS:
 
 FAIL:
 
-    status: active
+    status: draft
     ---
-    status: deprecated
+    status: active
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ BUMP = "patch"
 
 
 def detect(pair) -> Iterator[Delta]:
-    if changed(pair, "status") and pair.new("status") != "retired":
+    if changed(pair, "status") and pair.new("status") not in ("deprecated", "retired"):
         yield Delta(key_pointer(pair, "status"), pair.old("status"), pair.new("status"),
                     f"status {pair.old('status')} -> {pair.new('status')}",
                     "no action needed; a patch bump records it")

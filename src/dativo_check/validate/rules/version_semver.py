@@ -36,8 +36,8 @@ def suggestion(version: str) -> str | None:
     if candidate[:1] in "vV":
         candidate = candidate[1:]
     parts = candidate.split(".")
-    if all(part.isdigit() for part in parts) and 1 <= len(parts) < 3:
-        candidate = ".".join([str(int(part)) for part in parts] + ["0"] * (3 - len(parts)))
+    if all(part.isascii() and part.isdigit() for part in parts) and 1 <= len(parts) < 3:
+        candidate = ".".join([part.lstrip("0") or "0" for part in parts] + ["0"] * (3 - len(parts)))
     return candidate if SEMVER.match(candidate) and candidate != version else None
 
 
