@@ -18,7 +18,7 @@ from typing import Any, Mapping, Sequence
 from dativo_check.contract.model import Property, mapping
 from dativo_check.dbt.names import inert, sql_column
 from dativo_check.diff.quality import valid_values
-from dativo_check.diff.sla import duration_seconds
+from dativo_check.durations import DAY, HOUR, MINUTE, MONTH, YEAR, duration_seconds
 
 _NULL_RULES = {"nullcheck", "notnull", "nullvalues", "completeness"}
 _UNIQUE_RULES = {"uniquecheck", "unique", "duplicatecount", "duplicatevalues", "uniqueness"}
@@ -209,23 +209,16 @@ def _exclusive(name: str, value: Any, what: str, lower: bool) -> list[tuple[str,
     return [(name, value), ("min_inclusive" if lower else "max_inclusive", False)]
 
 
-def _seconds_per(datepart: str) -> int:
-    """One dbt datepart in whole seconds, sized by the SLA unit table."""
-    seconds = duration_seconds(1, datepart)
-    if seconds is None:
-        raise ValueError(f"the SLA unit table has no {datepart!r}")
-    return round(seconds)
-
-
-# dbt dateparts, largest first, sized as every SLA is read: a month is the month the cost estimate prices
-_DATEPARTS = tuple((part, _seconds_per(part)) for part in ("year", "month", "day", "hour", "minute", "second"))
+# dbt dateparts, largest first, sized by the product's calendar (a month is a twelfth of 365.25 days)
+_DATEPARTS = tuple((part, round(size)) for part, size in (("year", YEAR), ("month", MONTH), ("day", DAY),
+                                                           ("hour", HOUR), ("minute", MINUTE), ("second", 1.0)))
 
 
 def retention(sla: Mapping[str, Any] | None) -> tuple[int, str] | None:
     """The retention SLA as (count, datepart) for `dativo_retention`, in the largest datepart that measures it whole.
 
-    Its units are those of every other SLA (`m` is minutes, a missing unit days), so dbt tests the retention the
-    cost estimate prices.
+    It is read as every SLA duration is (`dativo_check.durations`: `P6M`, `1 y`, `m` minutes, a bare number days),
+    so dbt tests the retention the diff compares and the cost estimate prices.
     """
     seconds = duration_seconds(sla.get("value"), sla.get("unit")) if sla else None
     if seconds is None:

@@ -12,6 +12,7 @@ Layout under the output folder:
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -21,6 +22,7 @@ from dativo_check.config import DbtSettings
 from dativo_check.contract.model import Contract, Property, SchemaObject, items, mapping, server_of, text
 from dativo_check.dbt import data_tests
 from dativo_check.dbt.names import dbt_name, inert, is_identifier, jinja_string, sql_column
+from dativo_check.durations import duration_seconds
 from dativo_check.model import Finding
 from dativo_check.ruledoc import from_text
 from dativo_check.contract.references import parse_reference
@@ -288,14 +290,14 @@ def loaded_at_column(table: Table, settings: DbtSettings) -> str | None:
 def _freshness(contract: Contract) -> dict[str, Any] | None:
     """dbt freshness from the SLA: warn after one update interval, fail after interval plus latency.
 
-    The durations are read as the cost estimate reads them (`m` is minutes, a missing unit days).
+    The durations are read as every SLA duration is (`dativo_check.durations`: `PT30M`, `2 h`, `m` minutes, a bare
+    number days), so the freshness dbt checks is the one the diff compares and the cost estimate prices.
     """
     def minutes(name: str) -> int | None:
-        from dativo_check.diff.sla import duration_seconds
-
         sla = contract.sla(name)
         seconds = duration_seconds(sla.get("value"), sla.get("unit")) if sla is not None else None
-        return int(seconds // 60) if seconds is not None and seconds > 0 else None
+        # dbt counts whole minutes: a sub-minute promise rounds up, not to a threshold of 0 that always warns
+        return math.ceil(seconds / 60) if seconds is not None and seconds > 0 else None
 
     frequency, latency = minutes("frequency"), minutes("latency")
     if frequency is None and latency is None:

@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from dativo_check.contract.model import Contract, Property, SchemaObject, items, text
-from dativo_check.diff.sla import duration_seconds
+from dativo_check import durations
+from dativo_check.durations import duration_seconds
 from dativo_check.finops.metrics import RunMetrics
 from dativo_check.finops.pricing import Pricing
 from dativo_check.storage_types import estimated_bytes
 
-DAYS_PER_MONTH = 30.4375
+DAYS_PER_MONTH = durations.MONTH / durations.DAY  # the calendar month the SLA durations use
 RECENT_RUNS = 30
 DECLARED, MEASURED, ASSUMED = "declared", "measured", "assumed"
 
@@ -112,7 +113,8 @@ class Unestimable:
 
 
 def _seconds(sla: Mapping[str, Any] | None) -> float | None:
-    """A frequency or retention SLA in seconds; None when absent, not a positive duration, or in an unknown unit."""
+    """A frequency or retention SLA in seconds, read as every SLA duration is (`dativo_check.durations`); None when
+    absent, not a positive duration, or in an unknown unit."""
     seconds = duration_seconds(sla.get("value"), sla.get("unit")) if sla else None
     return seconds if seconds is not None and seconds > 0 else None
 

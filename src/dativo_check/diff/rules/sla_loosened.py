@@ -1,20 +1,23 @@
 """A service level became looser, different or was removed.
 
-Higher latency, less frequent updates, shorter retention, lower availability, or a removed SLA entry promise less
-than consumers were told (forward breaks): reports go stale, history they rely on disappears. Major bump. An SLA
-whose value changed in a way that is neither clearly better nor worse is reported here too.
+Higher latency or freshness, less frequent updates, shorter retention, lower availability, a later general
+availability or an earlier end of support, or a removed SLA entry promise less than consumers were told (forward
+breaks): reports go stale, history they rely on disappears. Major bump. An SLA whose value changed in a way that is
+neither clearly better nor worse (units that do not convert, text, a property with no direction) is reported here
+too. Values compare as amounts, whatever their spelling: `P6M` is half of `P1Y`, `1 y` the same as `P12M`, `99.5
+percent` the same as `"99.5%"`.
 
 PASS:
 
-    slaProperties: [{property: retention, value: 1, unit: y}]
+    slaProperties: [{property: retention, value: 1, unit: y}, {property: availability, value: 99.5, unit: percent}]
     ---
-    slaProperties: [{property: retention, value: 3, unit: y}]
+    slaProperties: [{property: retention, value: P12M}, {property: availability, value: "99.5%"}]
 
 FAIL:
 
-    slaProperties: [{property: retention, value: 3, unit: y}]
+    slaProperties: [{property: retention, value: P1Y}]
     ---
-    slaProperties: [{property: retention, value: 1, unit: y}]
+    slaProperties: [{property: retention, value: P6M}]
 """
 
 from __future__ import annotations

@@ -1,20 +1,21 @@
 """A service level became stricter.
 
-Lower latency, more frequent updates, longer retention, higher availability, or a new SLA entry promise more to
-consumers (forward safe); data produced before may not have met it (backward may break). Minor bump. Values are
-compared after converting units (`1 d` equals `24 h`).
+Lower latency or freshness, more frequent updates, longer retention, higher availability, or a new SLA entry promise
+more to consumers (forward safe); data produced before may not have met it (backward may break). Minor bump. Values
+are compared as amounts of time, percentages or dates, whatever their units (`PT24H` equals `1 d`, `P1Y` is more
+than `P6M`).
 
 PASS:
 
     slaProperties: [{property: latency, value: 24, unit: h}]
     ---
-    slaProperties: [{property: latency, value: 1, unit: d}]
+    slaProperties: [{property: latency, value: P1D}]
 
 FAIL:
 
     slaProperties: [{property: latency, value: 24, unit: h}]
     ---
-    slaProperties: [{property: latency, value: 4, unit: h}]
+    slaProperties: [{property: latency, value: PT4H}]
 """
 
 from __future__ import annotations

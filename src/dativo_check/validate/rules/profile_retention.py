@@ -31,6 +31,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from dativo_check.durations import duration_seconds
+
 ID = "profile-retention"
 LEVEL = "error"
 CATEGORY = "profile"
@@ -52,5 +54,6 @@ def check(contract, context) -> Iterator:
                         hint="add an slaProperties entry {property: retention, value: 3, unit: y}", at_key=True)
         return
     pointer, sla = retention
-    if sla.get("value") in (None, "") or not sla.get("unit"):
-        yield Violation(pointer, "the retention SLA needs a value and a unit", hint="for example value: 3, unit: y")
+    if duration_seconds(sla.get("value"), sla.get("unit"), default_unit=None) is None:
+        yield Violation(pointer, "the retention SLA needs a duration: a value and a unit, or an ISO 8601 duration",
+                        hint="for example value: 3, unit: y, or value: P3Y")
