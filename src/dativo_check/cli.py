@@ -687,7 +687,9 @@ def _publish(args: argparse.Namespace) -> int:
     if context.step_summary:
         from dativo_check.github.outputs import append_summary
 
-        append_summary(context.step_summary, f"dativo-check: comment {outcome.action}: {outcome.detail}\n")
+        from dativo_check.report.markdown import escape
+
+        append_summary(context.step_summary, f"dativo-check: comment {outcome.action}: {escape(outcome.detail)}\n")
     return EXIT_OK
 
 

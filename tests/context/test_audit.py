@@ -90,13 +90,13 @@ def test_verification_finds_the_first_broken_line(tmp_path, cli, tamper, line, w
 
 
 def test_an_edit_with_a_recomputed_hash_still_breaks_the_chain(tmp_path):
-    from dativo_check.context.audit import entry_hash
+    from dativo_check.context.audit import entry_hash, serialise
 
     path, lines = chain(tmp_path)
     forged = json.loads(lines[1])
     forged["decision"] = "allow"
     forged["hash"] = entry_hash(forged)
-    path.write_text(lines[0] + json.dumps(forged) + "\n" + "".join(lines[2:]))
+    path.write_bytes(lines[0].encode() + serialise(forged) + "".join(lines[2:]).encode())
     result = verify(path)
     assert result.problem.line == 3 and "line 3 is not the line after line 2" in result.problem.message
 

@@ -51,7 +51,7 @@ def test_sarif_meets_code_scanning_requirements():
     assert first["ruleId"] == "odcs-schema" and ids[first["ruleIndex"]] == "odcs-schema"
     assert first["level"] == "error" and second["level"] == "warning"
     location = first["locations"][0]["physicalLocation"]
-    assert location["artifactLocation"]["uri"] == "specs/a,b:c/orders.yaml"
+    assert location["artifactLocation"] == {"uri": "specs/a%2Cb%3Ac/orders.yaml", "uriBaseId": "%SRCROOT%"}
     assert location["region"] == {"startLine": 12, "startColumn": 5}
     assert first["partialFingerprints"] != second["partialFingerprints"]
 

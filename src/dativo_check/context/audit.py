@@ -6,11 +6,16 @@ withheld and the hash of the response; never the response itself. Each line carr
 that line. Removing lines from the end leaves a valid, shorter chain: keep the head hash `verify` prints somewhere
 else and pass it back with `--head` to catch that too.
 
+A line is read strictly: it must be byte for byte the canonical serialisation the writer produces (`serialise`).
+Otherwise two readers could see two records in one line: with a key given twice, `json.loads` keeps the last value
+and other parsers the first, while the hash covers only one of them.
+
 Appending fails closed: when the line cannot be written the request fails and its response is never shown.
 """
 
 from __future__ import annotations
 
+import collections
 import datetime
 import hashlib
 import json
@@ -19,7 +24,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, NoReturn
 
 from dativo_check.context import rules as docs
 from dativo_check.context.policy import canonical_json
@@ -38,6 +43,44 @@ class AuditError(UsageError):
 def entry_hash(entry: Mapping[str, Any]) -> str:
     body = {key: value for key, value in entry.items() if key != "hash"}
     return "sha256:" + hashlib.sha256(canonical_json(body).encode("ascii")).hexdigest()
+
+
+def serialise(entry: Mapping[str, Any]) -> bytes:
+    """The one way a line is written: canonical JSON and a line end."""
+    return (canonical_json(entry) + "\n").encode("ascii")
+
+
+class LineProblem(ValueError):
+    """What makes a line something other than a line the writer wrote (completes "line N ...")."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    entry = dict(pairs)
+    if len(entry) < len(pairs):
+        key = next(key for key, count in collections.Counter(key for key, _ in pairs).items() if count > 1)
+        raise LineProblem(f"has the key {key[:80]!r} more than once: readers that keep the first value and readers "
+                          "that keep the last see different records, so it was tampered with")
+    return entry
+
+
+def _not_json(constant: str) -> NoReturn:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def parse_line(raw: bytes) -> dict[str, Any]:
+    """The record of one line (with its line end), read strictly; LineProblem says why it is not one."""
+    try:
+        entry = json.loads(raw, object_pairs_hook=_unique_keys, parse_constant=_not_json)
+    except LineProblem:  # a key given twice, found while parsing: a ValueError, but not "not JSON"
+        raise
+    except ValueError:  # UnicodeDecodeError included
+        raise LineProblem("is not JSON: it was edited") from None
+    if not isinstance(entry, dict) or not isinstance(entry.get("hash"), str) or "prev" not in entry:
+        raise LineProblem("is not an audit record (no hash or prev)")
+    if raw != serialise(entry):
+        raise LineProblem("is not written the way the log writes lines (canonical JSON: sorted keys, no spaces, "
+                          "ASCII escapes, one line end): it was rewritten or edited")
+    return entry
 
 
 def now() -> str:
@@ -70,8 +113,7 @@ class AuditLog:
                 os.fchmod(handle, 0o600)
             entry = dict(record, prev=_last_hash(handle, self.path))
             entry["hash"] = entry_hash(entry)
-            data = (canonical_json(entry) + "\n").encode("ascii")
-            view = memoryview(data)
+            view = memoryview(serialise(entry))
             while view:
                 view = view[os.write(handle, view):]
             os.fsync(handle)
@@ -108,14 +150,14 @@ def _last_hash(handle: int, path: Path) -> str:
     while start > 0 and b"\n" not in tail[:-1]:
         start = max(0, start - _TAIL_CHUNK)
         tail = os.pread(handle, size - start, start)
-    last = tail[:-1].rsplit(b"\n", 1)[-1]
+    last = tail[:-1].rsplit(b"\n", 1)[-1] + b"\n"
     try:
-        previous = json.loads(last)["hash"]
-    except (ValueError, KeyError, TypeError):
+        previous = parse_line(last)["hash"]
+    except LineProblem:
         previous = None
-    if not isinstance(previous, str) or not _HASH.match(previous):
-        raise AuditError(f"the last line of the audit log {path} has no valid hash; the request is refused until "
-                         f"the log is repaired (see `dativo-check context verify-audit {path}`)")
+    if previous is None or not _HASH.match(previous):
+        raise AuditError(f"the last line of the audit log {path} is not a valid audit line; the request is refused "
+                         f"until the log is repaired (see `dativo-check context verify-audit {path}`)")
     return previous
 
 
@@ -147,11 +189,9 @@ def verify(path: str | Path, expected_head: str | None = None) -> Verification:
                     return broken(count, f"line {count} is incomplete (no line end): a write was cut off or the "
                                          "line was edited")
                 try:
-                    entry = json.loads(raw)
-                except ValueError:
-                    return broken(count, f"line {count} is not JSON: it was edited")
-                if not isinstance(entry, dict) or not isinstance(entry.get("hash"), str) or "prev" not in entry:
-                    return broken(count, f"line {count} is not an audit record (no hash or prev)")
+                    entry = parse_line(raw)
+                except LineProblem as problem:
+                    return broken(count, f"line {count} {problem}")
                 if entry_hash(entry) != entry["hash"]:
                     return broken(count, f"line {count} was edited: its hash does not match its content")
                 if entry["prev"] != previous:

@@ -7,32 +7,17 @@ that crowd everything else out of a context window.
 
 from __future__ import annotations
 
-import itertools
 import math
-import unicodedata
 from typing import Any
 
-# Categories that print nothing or reorder what prints: controls (Cc), format characters such as zero-width spaces
-# and bidi overrides (Cf), private use (Co), unpaired surrogates (Cs), unassigned (Cn), line/paragraph separators.
-_INVISIBLE = frozenset(("Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"))
-# Characters of other categories that print nothing either: variation selectors (a run of them after one visible
-# character can smuggle arbitrary bytes), the combining grapheme joiner, Hangul and braille blanks, Mongolian free
-# variation selectors, Khmer inherent vowels and the musical null notehead.
-_BLANKS = frozenset(itertools.chain.from_iterable(range(first, last + 1) for first, last in (
-    (0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x2800, 0x2800), (0x3164, 0x3164),
-    (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0x1D159, 0x1D159), (0xE0100, 0xE01EF))))
-
-
-def _invisible(char: str) -> bool:
-    return ord(char) in _BLANKS or unicodedata.category(char) in _INVISIBLE
-
+from dativo_check.hidden import is_hidden, plain
 
 def clean(value: str, limit: int) -> str:
     """`value` on one line, without control or invisible characters, cut to `limit` characters (ending in `…`)."""
     # Cleaning is linear in the input; cutting first keeps a hostile megabyte description cheap.
     head = value[: limit * 4 + 64]
-    if not (head.isascii() and head.isprintable()):  # most contract text needs no look at each character
-        head = "".join(" " if _invisible(char) else char for char in head)
+    if not plain(head):
+        head = "".join(" " if is_hidden(char) else char for char in head)
     text = " ".join(head.split())
     if len(text) > limit or len(value) > limit * 4 + 64:
         return text[: limit - 1] + "…"

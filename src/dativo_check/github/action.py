@@ -14,19 +14,21 @@ from dativo_check.errors import UsageError
 from dativo_check.github.api import GitHubApi, GitHubError
 from dativo_check.github.comment import DEFAULT_AUTHOR, Outcome, Target, publish
 from dativo_check.github.event import RunContext
+from dativo_check.github.outputs import OutputValue
 from dativo_check.report.comment_format import COMMENT_LIMIT, SUMMARY_LIMIT, render_document
 
 # room for the marker line the comment adds in front of the rendered body
 _MARKER_ROOM = 200
 
 
-def outputs_of(doc: Mapping[str, Any], report_path: str | None) -> dict[str, str]:
+def outputs_of(doc: Mapping[str, Any], report_path: str | None) -> dict[str, OutputValue]:
     """The step outputs: `next-version` is the version itself for one changed contract, `id=version` lines for
-    several."""
+    several (each line one contract: `write_outputs` keeps any text from breaking it)."""
     summary = doc.get("summary") or {}
-    versions = [(contract["id"], contract["next_version"]) for contract in doc.get("contracts") or []
+    versions = [(str(contract["id"]), str(contract["next_version"])) for contract in doc.get("contracts") or []
                 if contract.get("next_version")]
-    next_version = versions[0][1] if len(versions) == 1 else "\n".join(f"{cid}={ver}" for cid, ver in versions)
+    next_version: OutputValue = (versions[0][1] if len(versions) == 1
+                                 else tuple(f"{cid}={ver}" for cid, ver in versions))
     cost = doc.get("cost")
     return {
         "breaking": "true" if doc.get("breaking") else "false",

@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 import secrets
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from dativo_check.report.github_format import annotation, finding_annotation
+from dativo_check.hidden import visible
+
+# a one-line output is a str; a multi-line one is its lines
+OutputValue = str | Sequence[str]
 
 
-def write_outputs(path: str, values: Mapping[str, str]) -> None:
-    """Append `name=value` lines to $GITHUB_OUTPUT; multi-line values use a random heredoc delimiter that the
-    value cannot contain, so a value cannot set other outputs."""
-    lines = []
-    for name, value in values.items():
-        text = str(value)
-        if "\n" in text or "\r" in text:
-            delimiter = f"DATIVO_EOF_{secrets.token_hex(8)}"
-            while delimiter in text:
-                delimiter = f"DATIVO_EOF_{secrets.token_hex(8)}"
-            lines.append(f"{name}<<{delimiter}\n{text}\n{delimiter}")
-        else:
-            lines.append(f"{name}={text}")
+def write_outputs(path: str, values: Mapping[str, OutputValue]) -> None:
+    """Append the outputs to $GITHUB_OUTPUT: `name=value` for one line, a heredoc for several.
+
+    Every line is made visible first (`report.markdown.visible`: line breaks, bidi and hidden characters shown as
+    code points), so no text inside a value can end its line: an id cannot add an `id=version` line to a multi-line
+    value, nor a one-line value set another output. The heredoc delimiter is random, and drawn again in the
+    unlikely case that the value contains it, so the value cannot end the heredoc early either."""
     with open(path, "a", encoding="utf-8") as handle:
-        handle.write("\n".join(lines) + "\n")
+        handle.write("".join(_output(name, value) for name, value in values.items()))
+
+
+def _output(name: str, value: OutputValue) -> str:
+    lines = [visible(value)] if isinstance(value, str) else [visible(line) for line in value]
+    if len(lines) < 2:
+        return f"{name}={''.join(lines)}\n"
+    text = "\n".join(lines)
+    delimiter = f"DATIVO_EOF_{secrets.token_hex(8)}"
+    while delimiter in text:
+        delimiter = f"DATIVO_EOF_{secrets.token_hex(8)}"
+    return f"{name}<<{delimiter}\n{text}\n{delimiter}\n"
 
 
 def append_summary(path: str, markdown: str) -> None:

@@ -1,19 +1,25 @@
-"""GitHub Actions workflow commands (`::error file=...,line=...::message`), escaped per the runner's rules."""
+"""GitHub Actions workflow commands (`::error file=...,line=...::message`), escaped per the runner's rules.
+
+Hidden and bidi characters are shown as code points first (`report.markdown.visible`): an annotation is read by a
+reviewer next to the code. A message keeps its line breaks (escaped as `%0D` and `%0A`, which the runner decodes and
+shows); the one-line properties (file, title) keep none.
+"""
 
 from __future__ import annotations
 
 from dativo_check.model import Finding, Level
 from dativo_check.report import Report
+from dativo_check.hidden import visible
 
 _COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(text, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    return escape_data(visible(text)).replace(":", "%3A").replace(",", "%2C")
 
 
 def annotation(level: str, message: str, file: str | None = None, line: int | None = None,

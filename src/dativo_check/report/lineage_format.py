@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Sequence
 
+from dativo_check.hidden import visible
 from dativo_check.lineage.graph import CONSUMER, EXPOSURE, EXTERNAL, MODEL, REFERENCES, Graph, Node
 from dativo_check.lineage.impact import ContractImpact
 
@@ -28,7 +29,7 @@ def mermaid_text(text: str, limit: int = 60) -> str:
     text = " ".join(str(text).split())
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    out = text.replace("#", "#35;")
+    out = visible(text).replace("#", "#35;")
     for char, entity in (('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("&", "#amp;"), ("`", "#96;"),
                          ("@", "#64;"), ("|", "#124;"), ("\\", "#92;")):
         out = out.replace(char, entity)

@@ -1,8 +1,14 @@
-"""Markdown from untrusted text: contract text must not become markup, HTML, links, mentions or workflow commands."""
+"""Markdown from untrusted text: contract text must not become markup, HTML, links, mentions or workflow commands.
+
+Hidden and reordering characters are shown as code points (`dativo_check.hidden.visible`), here as in GitHub
+annotations and the step outputs.
+"""
 
 from __future__ import annotations
 
 import re
+
+from dativo_check.hidden import visible
 
 # what means something inside a line of Markdown on GitHub: emphasis, code, links and images, tables, strike,
 # issue references (#12); HTML is turned into entities separately
@@ -12,12 +18,19 @@ _SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
 _AUTOLINK = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*:/|www\.|#\d|\bGH-)")
 
 
-def escape(text: object, limit: int = 300) -> str:
-    """Plain text for a Markdown paragraph or table cell: markup characters escaped, HTML as entities, @mentions and
-    #references broken, line breaks folded, long text cut."""
+def _line(text: object, limit: int) -> str:
+    """Text on one line (whitespace, line breaks included, folded to single spaces), cut to `limit` characters, then
+    made visible (after the cut, so that a code point is never cut in half)."""
     value = " ".join(str(text).split())
     if len(value) > limit:
         value = value[: limit - 1] + "…"
+    return visible(value)
+
+
+def escape(text: object, limit: int = 300) -> str:
+    """Plain text for a Markdown paragraph or table cell: markup characters escaped, HTML as entities, @mentions and
+    #references broken, line breaks folded, hidden and bidi characters shown, long text cut."""
+    value = _line(text, limit)
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     value = _SPECIAL.sub(r"\\\1", value)
     value = _AUTOLINK.sub(lambda found: found.group(0)[:-1] + "\u200b" + found.group(0)[-1], value)
@@ -25,12 +38,10 @@ def escape(text: object, limit: int = 300) -> str:
 
 
 def code(text: object, limit: int = 120, cell: bool = False) -> str:
-    """Text as an inline code span: it cannot close the span, and cannot mention anyone. In a table `cell`, a pipe is
-    escaped so that it does not end the cell (elsewhere the backslash would show)."""
-    value = " ".join(str(text).split())
-    if len(value) > limit:
-        value = value[: limit - 1] + "…"
-    value = value.replace("`", "ˋ").replace("@", "@\u200b")
+    """Text as an inline code span: it cannot close the span, cannot mention anyone, and shows hidden and bidi
+    characters. In a table `cell`, a pipe is escaped so that it does not end the cell (elsewhere the backslash would
+    show)."""
+    value = _line(text, limit).replace("`", "ˋ").replace("@", "@\u200b")
     return f"`{value.replace('|', chr(92) + '|') if cell else value}`"
 
 

@@ -3,6 +3,7 @@ contract for diffs, then a summary."""
 
 from __future__ import annotations
 
+from dativo_check.hidden import visible
 from dativo_check.model import Finding
 from dativo_check.report import Report
 
@@ -123,4 +124,5 @@ def render(report: Report, color: bool = False) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """One line, with hidden and bidi characters shown: the text report is read in terminals and CI logs."""
+    return visible(" ".join(text.split()))
