@@ -9,13 +9,23 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _JINJA_MARKERS = ("{{", "{%", "{#")
 
 
+# PostgreSQL's identifier limit, the shortest of the warehouses dbt builds on; also keeps file names short
+MAX_NAME = 63
+
+
 def dbt_name(text: str | None, fallback: str = "unnamed") -> str:
-    """A dbt resource name (lower-case letters, digits, underscores; no leading digit) that is also a safe file name."""
+    """A dbt resource name (lower-case letters, digits, underscores; no leading digit) that is also a safe file name;
+    a longer one keeps its start and a short hash of the whole, so that it stays unique."""
     name = re.sub(r"[^a-z0-9_]+", "_", (text or "").lower()).strip("_")
     name = re.sub(r"_+", "_", name)
     if not name:
         name = fallback
-    return f"_{name}" if name[0].isdigit() else name
+    name = f"_{name}" if name[0].isdigit() else name
+    if len(name) > MAX_NAME:
+        import hashlib
+
+        name = f"{name[:MAX_NAME - 9].rstrip('_')}_{hashlib.sha256(name.encode()).hexdigest()[:8]}"
+    return name
 
 
 def is_identifier(text: str) -> bool:

@@ -65,7 +65,8 @@ def quality_moves(old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[tu
             yield key, before, after, Direction.TIGHTENS if before is None else Direction.LOOSENS
         elif key in ("mustBeBetween", "mustNotBeBetween"):
             yield key, before, after, _range(before, after, key == "mustBeBetween")
-        elif key == "severity" and before in _SEVERITY and after in _SEVERITY:
+        elif key == "severity" and isinstance(before, str) and isinstance(after, str) and {before, after} <= set(
+                _SEVERITY):
             yield key, before, after, Direction.TIGHTENS if _SEVERITY[after] > _SEVERITY[before] else Direction.LOOSENS
         else:
             yield key, before, after, Direction.BOTH

@@ -48,7 +48,7 @@ def detect(pair) -> Iterator[Delta]:
     if not changed(pair, "logicalType"):
         return
     old, new = pair.old("logicalType"), pair.new("logicalType")
-    widening = new in WIDENINGS.get(old, set())
+    widening = isinstance(old, str) and isinstance(new, str) and new in WIDENINGS.get(old, set())
     yield Delta(key_pointer(pair, "logicalType"), old, new,
                 f"{subject(pair)}: logicalType {old} -> {new}" + (" (widening)" if widening else ""),
                 "add a new property with the new type, migrate consumers, then remove the old one in a major version",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from dativo_check.contract.model import items
 from dativo_check.diff.rules import Delta, changed, key_pointer, subject
 
 ID = "tags-changed"
@@ -35,8 +36,8 @@ BUMP = "patch"
 def detect(pair) -> Iterator[Delta]:
     if not changed(pair, "tags"):
         return
-    old = set(map(str, pair.old("tags") or []))
-    new = set(map(str, pair.new("tags") or []))
+    old = set(map(str, items(pair.old("tags"))))
+    new = set(map(str, items(pair.new("tags"))))
     parts = [f"+{tag}" for tag in sorted(new - old)] + [f"-{tag}" for tag in sorted(old - new)]
     yield Delta(key_pointer(pair, "tags"), pair.old("tags"), pair.new("tags"),
                 f"{subject(pair)}: tags {' '.join(parts)}", "no action needed; a patch bump records it")
