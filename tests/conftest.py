@@ -41,9 +41,25 @@ def cli(capsys, monkeypatch) -> Callable[..., Run]:
         capsys.readouterr()
         code = main(list(args))
         captured = capsys.readouterr()
+        _check_sarif(args, captured.out)
         return Run(code, captured.out, captured.err)
 
     return run
+
+
+def _check_sarif(args: tuple[str, ...], out: str) -> None:
+    """Every SARIF log a test makes the CLI write is valid SARIF 2.1.0 (tests/sarif_check.py)."""
+    import sarif_check
+
+    def after(*options: str) -> list[str]:
+        return [args[index + 1] for index, arg in enumerate(args[:-1]) if arg in options]
+
+    written = after("--sarif") + (after("--output", "-o") if "sarif" in after("--format", "-f") else [])
+    logs = [json.loads(Path(path).read_text(encoding="utf-8")) for path in written if Path(path).is_file()]
+    if "sarif" in after("--format", "-f") and out:
+        logs.append(json.loads(out))
+    for log in logs:
+        assert sarif_check.problems(log) == [], f"dativo-check {' '.join(args)} wrote invalid SARIF"
 
 
 def example_data(relative: str) -> dict:

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import jsonschema
 import pytest
 import yaml
 
+import sarif_check
 from conftest import FIXTURES, REPO, dump, example_data, git, write
 from dativo_check.catalog import rules_by_id
 
-SCHEMA = FIXTURES / "sarif" / "sarif-schema-2.1.0.json"
 REALWORLD = FIXTURES / "realworld"
 # a real contract with schema errors of its own: with the profile enforced, also lint errors
 INHERITED = "datacontract-cli__tests__fixtures__postgres__odcs.yaml"
@@ -29,77 +27,6 @@ INHERITED = "datacontract-cli__tests__fixtures__postgres__odcs.yaml"
 # (`[`), sub-delims and a colon
 HOSTILE = ("specs/with space/v1.0/ord ers.yaml", "specs/ünïcødé/v1.0/顧客.yaml", "specs/hash #1/v1.0/100% sure?.yaml",
            "specs/odd [names]/v1.0/a:b,c;d=e.yaml")
-
-# RFC 3986, appendix A, as regular expressions: the formats `uri` and `uri-reference` of the schema, which the
-# jsonschema package checks only with optional packages the test extra does not install
-_UNRESERVED, _SUB_DELIMS = r"A-Za-z0-9\-._~", r"!$&'()*+,;="
-
-
-def _chars(extra: str) -> str:
-    return rf"(?:[{_UNRESERVED}{_SUB_DELIMS}{extra}]|%[0-9A-Fa-f]{{2}})"
-
-
-_PCHAR = _chars(":@")
-_SEGMENT, _SEGMENT_NZ, _SEGMENT_NZ_NC = f"{_PCHAR}*", f"{_PCHAR}+", f"{_chars('@')}+"
-_AUTHORITY = rf"(?:{_chars(':')}*@)?(?:\[[0-9A-Fa-f:.vV{_UNRESERVED}{_SUB_DELIMS}]+\]|{_chars('')}*)(?::[0-9]*)?"
-_ABEMPTY = f"(?:/{_SEGMENT})*"
-_ABSOLUTE = f"/(?:{_SEGMENT_NZ}{_ABEMPTY})?"
-_TAIL = rf"(?:\?(?:{_PCHAR}|[/?])*)?(?:#(?:{_PCHAR}|[/?])*)?"
-URI = re.compile(rf"[A-Za-z][A-Za-z0-9+.\-]*:(?://{_AUTHORITY}{_ABEMPTY}|{_ABSOLUTE}|{_SEGMENT_NZ}{_ABEMPTY}|){_TAIL}")
-RELATIVE_REF = re.compile(f"(?://{_AUTHORITY}{_ABEMPTY}|{_ABSOLUTE}|{_SEGMENT_NZ_NC}{_ABEMPTY}|){_TAIL}")
-
-
-def _is_uri(text: object) -> bool:
-    return not isinstance(text, str) or URI.fullmatch(text) is not None
-
-
-def _is_uri_reference(text: object) -> bool:
-    return not isinstance(text, str) or URI.fullmatch(text) is not None or RELATIVE_REF.fullmatch(text) is not None
-
-
-@pytest.fixture(scope="module")
-def validator() -> jsonschema.Validator:
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    assert schema["$schema"] == "http://json-schema.org/draft-04/schema#"  # the official schema is draft-04
-    checker = jsonschema.FormatChecker()
-    checker.checks("uri")(_is_uri)
-    checker.checks("uri-reference")(_is_uri_reference)
-    return jsonschema.Draft4Validator(schema, format_checker=checker)
-
-
-def _spec_problems(log: dict) -> list[str]:
-    """What SARIF 2.1.0 requires beyond its schema, for what the product writes."""
-    problems = []
-    for run in log["runs"]:
-        bases = run.get("originalUriBaseIds", {})
-        for name, base in bases.items():  # §3.14.14: a base without `uri` has no uriBaseId; a `uri` ends in `/`
-            if ("uri" in base and not base["uri"].endswith("/")) or ("uri" not in base and "uriBaseId" in base):
-                problems.append(f"originalUriBaseIds {name}: {base}")
-        rules = run["tool"]["driver"]["rules"]
-        states = [result.get("baselineState") for result in run["results"]]
-        if any(states) and not all(states):  # §3.27.24: on every result or on none
-            problems.append(f"baselineState on some results only: {states}")
-        for result in run["results"]:
-            if "ruleIndex" in result and rules[result["ruleIndex"]]["id"] != result["ruleId"]:
-                problems.append(f"ruleIndex {result['ruleIndex']} is not {result['ruleId']}")
-            for location in result["locations"]:
-                artifact = location["physicalLocation"]["artifactLocation"]
-                uri = artifact["uri"]
-                if ".." in uri.split("/"):
-                    problems.append(f"{uri}: a `..` segment (§3.10.2)")
-                if "uriBaseId" in artifact:  # §3.4.4: a base id only for a relative reference, and a known one
-                    if not RELATIVE_REF.fullmatch(uri) or artifact["uriBaseId"] not in bases:
-                        problems.append(f"{uri}: not a relative reference under a known base")
-                elif not uri.startswith("file:///"):  # outside the repository: an absolute file URI, no host
-                    problems.append(f"{uri}: neither relative with a base nor an absolute file URI")
-    return problems
-
-
-def _check(validator: jsonschema.Validator, log: dict) -> dict:
-    errors = [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(log)]
-    assert errors == [] and _spec_problems(log) == []
-    return log
-
 
 def _results(log: dict) -> list[dict]:
     return log["runs"][0]["results"]
@@ -147,26 +74,26 @@ def _commit(root: Path, message: str) -> None:
     ("100%.yaml", False, False), ("%zz", False, False), ("a[1].yaml", False, False), ("a\\b", False, False),
 ])
 def test_the_uri_formats_follow_rfc_3986(text, uri, reference):
-    assert (_is_uri(text), _is_uri_reference(text)) == (uri, reference)
+    assert (sarif_check._is_uri(text), sarif_check._is_uri_reference(text)) == (uri, reference)
 
 
-def test_the_rules_of_every_log_have_distinct_tags_and_valid_default_levels(validator, git_repo, cli):
+def test_the_rules_of_every_log_have_distinct_tags_and_valid_default_levels(git_repo, cli):
     """Rule metadata is the same in every log; rules whose stage and category are one word once repeated it."""
     write(git_repo, "specs/clean.yaml", _contract("clean"))
-    log = _check(validator, json.loads(cli("validate", "--format", "sarif", cwd=git_repo).out))
+    log = sarif_check.check(json.loads(cli("validate", "--format", "sarif", cwd=git_repo).out))
     tags = {rule["id"]: rule["properties"]["tags"] for rule in log["runs"][0]["tool"]["driver"]["rules"]}
     assert tags["dbt-drift"] == ["dbt"] and tags["odcs-schema"] == ["schema"]
     assert log["runs"][0]["originalUriBaseIds"] == {"%SRCROOT%": {"description": {"text": "The repository root."}}}
 
 
-def test_validate_names_every_file_by_a_uri_even_odd_names_and_files_outside_the_repository(validator, git_repo,
+def test_validate_names_every_file_by_a_uri_even_odd_names_and_files_outside_the_repository(git_repo,
                                                                                              tmp_path, cli):
     for index, name in enumerate(HOSTILE):  # an unknown key (schema) and a version that is not semver (lint)
         write(git_repo, name, _contract(f"hostile-{index}", version="1.0", unknownKey=1))
     outside = write(tmp_path, "outside #1/ex ternal 100%.yaml", _contract("outside", unknownKey=1))
     above = write(tmp_path, "above/äbove.yaml", _contract("above", unknownKey=1))
     run = cli("validate", "--format", "sarif", *HOSTILE, str(outside), "../above/äbove.yaml", cwd=git_repo)
-    log = _check(validator, json.loads(run.out))
+    log = sarif_check.check(json.loads(run.out))
     files = {_file_of(result) for result in _results(log)}
     assert files == {*HOSTILE, str(outside.resolve()), str(above.resolve())}
     assert {"schema", "lint"} <= _stages(log)
@@ -182,7 +109,7 @@ def _demo():
     return module
 
 
-def test_ci_writes_valid_sarif_with_findings_of_every_stage(validator, tmp_path, cli):
+def test_ci_writes_valid_sarif_with_findings_of_every_stage(tmp_path, cli):
     """The bundled example pull request (a breaking change under too small a bump, stale dbt files, more volume),
     with a new contract under an odd name and costs that always count."""
     root = tmp_path / "repo"
@@ -193,13 +120,13 @@ def test_ci_writes_valid_sarif_with_findings_of_every_stage(validator, tmp_path,
                                       "{warn-percent: 0, warn-absolute: 0, error-percent: 0, error-absolute: 0}\n")
     sarif = tmp_path / "report.sarif"
     cli("ci", "--base", "HEAD~1", "--fail-on-bump", "--sarif", str(sarif), cwd=root)
-    log = _check(validator, json.loads(sarif.read_text(encoding="utf-8")))
+    log = sarif_check.check(json.loads(sarif.read_text(encoding="utf-8")))
     assert {"schema", "lint", "change", "gate", "dbt", "finops"} <= _stages(log)
     assert HOSTILE[2] in {_file_of(result) for result in _results(log)}
     assert {result["baselineState"] for result in _results(log)} == {"new"}
 
 
-def test_ci_against_a_base_marks_every_result_new_or_unchanged(validator, git_repo, tmp_path, cli):
+def test_ci_against_a_base_marks_every_result_new_or_unchanged(git_repo, tmp_path, cli):
     contract = HOSTILE[1]
     write(git_repo, contract, (REALWORLD / INHERITED).read_text(encoding="utf-8"))
     write(git_repo, ".dativo-check.yaml", "profile: true\n")
@@ -211,32 +138,32 @@ def test_ci_against_a_base_marks_every_result_new_or_unchanged(validator, git_re
     _commit(git_repo, "a second field_one")
     sarif = tmp_path / "report.sarif"
     assert cli("ci", "--base", "HEAD~1", "--sarif", str(sarif), cwd=git_repo).code == 1
-    log = _check(validator, json.loads(sarif.read_text(encoding="utf-8")))
+    log = sarif_check.check(json.loads(sarif.read_text(encoding="utf-8")))
     states = {(result["ruleId"], result["baselineState"]) for result in _results(log)}
     assert ("duplicate-name", "new") in states and ("odcs-schema", "unchanged") in states
     assert {_file_of(result) for result in _results(log)} == {contract}
 
 
-def test_diff_writes_valid_sarif_for_changes_and_the_version_gate(validator, git_repo, cli):
+def test_diff_writes_valid_sarif_for_changes_and_the_version_gate(git_repo, cli):
     contract = HOSTILE[0]
     write(git_repo, contract, _contract("odd-diff"))
     _commit(git_repo, "a contract")
     write(git_repo, contract, _without_last_property("odd-diff"))
-    log = _check(validator, json.loads(cli("diff", "--base", "HEAD", "--format", "sarif", cwd=git_repo).out))
+    log = sarif_check.check(json.loads(cli("diff", "--base", "HEAD", "--format", "sarif", cwd=git_repo).out))
     assert {"change", "gate"} <= _stages(log) and {_file_of(result) for result in _results(log)} == {contract}
 
 
-def test_diff_of_two_files_outside_any_repository_uses_absolute_file_uris(validator, git_repo, tmp_path, cli):
+def test_diff_of_two_files_outside_any_repository_uses_absolute_file_uris(git_repo, tmp_path, cli):
     old = write(tmp_path, "old #1/customers.yaml", _contract("outside-diff"))
     new = write(tmp_path, "new 100%/customers.yaml", _without_last_property("outside-diff"))
-    log = _check(validator, json.loads(cli("diff", str(old), str(new), "--format", "sarif", cwd=git_repo).out))
+    log = sarif_check.check(json.loads(cli("diff", str(old), str(new), "--format", "sarif", cwd=git_repo).out))
     assert _results(log) and {_file_of(result) for result in _results(log)} <= {str(old.resolve()), str(new.resolve())}
 
 
-def test_policy_lint_writes_valid_sarif_for_a_policy_with_an_odd_name(validator, git_repo, cli):
+def test_policy_lint_writes_valid_sarif_for_a_policy_with_an_odd_name(git_repo, cli):
     data = yaml.safe_load((REPO / "examples" / "context" / "policy.yaml").read_text(encoding="utf-8"))
     data["rules"][1]["purposes"] = ["analysis"]  # not a declared purpose
     name = "policy/ünï #1 100%.yaml"
     write(git_repo, name, dump(data))
-    log = _check(validator, json.loads(cli("policy", "lint", name, "--format", "sarif", cwd=git_repo).out))
+    log = sarif_check.check(json.loads(cli("policy", "lint", name, "--format", "sarif", cwd=git_repo).out))
     assert _stages(log) == {"context"} and {_file_of(result) for result in _results(log)} == {name}

@@ -31,6 +31,7 @@ from typing import Any, Callable
 import pytest
 
 import ajv_reference
+import sarif_check
 import yaml
 
 from dativo_check.cli import main
@@ -310,8 +311,12 @@ def test_no_internal_error_from_any_command(command, corpus, tmp_path, monkeypat
         except (Exception, SystemExit) as error:  # noqa: BLE001 - main must never raise; list it with the others
             failures.append(f"{shown}: raised {type(error).__name__}: {error}")
             continue
-        err = capsys.readouterr().err
+        captured = capsys.readouterr()
+        err = captured.err
         codes[code] += 1
+        if command == "validate-sarif" and code != 2:
+            failures += [f"{shown}: invalid SARIF: {problem}" for problem in sarif_check.problems(
+                json.loads(captured.out))]
         first_line = err.strip().splitlines()[0].replace(str(entry.path), label) if err.strip() else ""
         if "internal error" in err or "Traceback" in err:
             failures.append(f"{shown}: exit {code}: {err.strip()}")
