@@ -10,7 +10,9 @@ and `dbt init` write the project, a `profiles.yml` points dbt at a DuckDB file. 
 - data that breaks one promise of a contract fails exactly the matching tests, on the source and on its staging
   model (`dbt test` on the warehouse of the good build), and a wrong column type fails the staging model's enforced
   contract (`dbt build`); one case at a time, each read from target/run_results.json;
-- `dativo-check dbt generate --check` reports contract drift as a unified diff and keeps hand-added keys.
+- `dativo-check dbt generate --check` reports contract drift as a unified diff and keeps hand-added keys;
+- quality rules that tolerate failing rows (tests/fixtures/dbt/tolerance/: counts and shares of null, invalid and
+  duplicate values, error and warning severity) pass on data at each limit and fail or warn one row beyond it.
 
 The source tables are created from the generated sources (schema, identifier, columns with their `data_type`, which
 is the contract's physicalType), so the tables are exactly what the sources promise. Each fixture file fills one
@@ -38,6 +40,7 @@ from conftest import EXAMPLES, FIXTURES, dump, example_data, write
 
 DBT = Path(sys.executable).with_name("dbt")
 GOOD_DATA = FIXTURES / "dbt" / "good"
+TOLERANCE = FIXTURES / "dbt" / "tolerance"
 CONFIG = """\
 dbt:
   out: dbt
@@ -46,7 +49,8 @@ dbt:
 """
 DEPRECATIONS_AS_ERRORS = ("--warn-error-options", '{"error": ["Deprecations"]}')
 TEST_KINDS = {"not_null", "unique", "accepted_values", "relationships", "dativo_unique_combination",
-              "dativo_retention", "dativo_accepted_range", "dativo_length_between", "dativo_row_count"}
+              "dativo_retention", "dativo_accepted_range", "dativo_length_between", "dativo_row_count",
+              "dativo_null_percent"}
 PASSED = {"pass", "success", "no-op"}
 
 _missing = [name for name in ("dbt.adapters.duckdb", "duckdb", "jsonschema") if importlib.util.find_spec(name) is None]
@@ -141,13 +145,13 @@ def source_tables(project_dir: Path) -> dict[str, SourceTable]:
     return tables
 
 
-def load_warehouse(path: Path, tables: dict[str, SourceTable]) -> None:
-    """A new DuckDB file with one table per source table, filled from the good-data fixtures."""
+def load_warehouse(path: Path, tables: dict[str, SourceTable], data: Path = GOOD_DATA) -> None:
+    """A new DuckDB file with one table per source table, filled from the fixtures in `data` (good data)."""
     import duckdb
 
     for stale in (path, path.with_name(path.name + ".wal")):
         stale.unlink(missing_ok=True)
-    fixtures = {file.stem: file for file in GOOD_DATA.glob("*.sql")}
+    fixtures = {file.stem: file for file in data.glob("*.sql")}
     assert sorted(fixtures) == sorted(tables), "one fixture file per generated source table"
     with duckdb.connect(str(path)) as con:
         con.execute("SET TimeZone = 'UTC'")  # naive timestamps in UTC, as dbt's freshness reads them
@@ -175,7 +179,11 @@ def _new_repo(root: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Project:
-    repo = _new_repo(tmp_path_factory.mktemp("dbt-build") / "repo")
+    return _project(_new_repo(tmp_path_factory.mktemp("dbt-build") / "repo"))
+
+
+def _project(repo: Path) -> Project:
+    """The dbt project generated from the contracts of `repo`, with a profile that opens a DuckDB file."""
     _run_cli(repo, "dbt", "generate", "--models", "--out", "dbt")
     _run_cli(repo, "dbt", "init", "--out", "dbt")
     project_dir = repo / "dbt"
@@ -389,6 +397,10 @@ VIOLATIONS = [
         "crm_contacts.contacts",
         "UPDATE {table} SET email = NULL WHERE contact_id % 8 = 0",  # 12.5 % without email; the rule allows < 10
         singular="warn"), id="warning-severity-sql-rule-warns"),
+    pytest.param(Violation(
+        "billing_customers.customers",
+        "UPDATE {table} SET email = NULL WHERE customer_id = 'cus_Lm3Nb4Vc5Xz6Qa'",  # 1 of 5: 20 %; allowed < 5 %
+        warns=(("dativo_null_percent", "email"),)), id="null-share-above-a-percent-tolerance-warns"),
 ]
 
 
@@ -561,3 +573,95 @@ def test_generate_check_reports_contract_drift_as_a_diff_and_keeps_hand_edits(tm
     assert _changed_lines(check.out) == ["- data_type: INTEGER", "+ data_type: BIGINT"], check.out
     assert cli(*generate, cwd=repo).code == 0
     assert "data_type: BIGINT" in models.read_text(encoding="utf-8")
+
+
+# --- 6. tolerances: rules that allow some failing rows ----------------------------------------------------------
+
+# What dbt must report for each tolerance rule of tests/fixtures/dbt/tolerance/shipments.yaml on the bad data, which
+# breaks each by one row more than it allows; the good data sits at or under each limit, so everything passes there.
+BROKEN_TOLERANCES = {
+    ("accepted_values", "carrier"): "fail",  # 3 invalid rows, all one value (one row of accepted_values); 2 allowed
+    ("dativo_invalid_percent", "service_level"): "fail",  # 20 %, less than 20 % allowed
+    ("not_null", "tracking_code"): "fail",  # 3 nulls, fewer than 3 allowed
+    ("unique", "recipient_email"): "warn",  # 2 rows repeat a recipient, 1 allowed; a warning rule
+    ("dativo_duplicate_percent", "parcel_ref"): "fail",  # 30 %, less than 25 % allowed
+    ("dativo_null_percent", "weight_kg"): "warn",  # 20 %, at most 10 % allowed; a warning rule
+}
+# the failing rows dbt counts on the bad data (rows, not distinct values)
+BROKEN_COUNTS = {("accepted_values", "carrier"): 3, ("not_null", "tracking_code"): 3, ("unique", "recipient_email"): 2}
+
+
+@pytest.fixture(scope="module")
+def tolerance_project(tmp_path_factory) -> Project:
+    repo = tmp_path_factory.mktemp("dbt-tolerance") / "repo"
+    write(repo, "specs/parcel/v1.0/shipments.yaml", (TOLERANCE / "shipments.yaml").read_text(encoding="utf-8"))
+    write(repo, ".dativo-check.yaml", CONFIG)
+    return _project(repo)
+
+
+@pytest.fixture(scope="module")
+def tolerance_built(tolerance_project: Project) -> Build:
+    load_warehouse(tolerance_project.warehouse, tolerance_project.tables, TOLERANCE / "good")
+    proc = run_dbt(tolerance_project, "build", *DEPRECATIONS_AS_ERRORS)
+    return Build(proc, _results(tolerance_project), _artifact(tolerance_project, "manifest.json"))
+
+
+def _tolerance_tests(project: Project, build: Build) -> dict[tuple[str, str], set[str]]:
+    (table,) = project.tables.values()
+    source_uid = next(iter(build.manifest["sources"]))
+    model = _model_of(build.manifest, source_uid)
+    return {(test, column): _generic(build.manifest, table, model, test, column) for test, column in BROKEN_TOLERANCES}
+
+
+def _test_config(build: Build, uids: set[str]) -> dict[str, str]:
+    """How dbt configured a test, the same on the source and on its staging model."""
+    keys = ("severity", "error_if", "warn_if", "fail_calc")
+    (config,) = {tuple(build.manifest["nodes"][uid]["config"][key] for key in keys) for uid in uids}
+    return dict(zip(keys, config))
+
+
+def test_tolerances_pass_on_data_at_their_limits(tolerance_project, tolerance_built):
+    from jsonschema import Draft7Validator
+
+    validator = Draft7Validator(_dbt_json_schema("resources"))
+    for path in sorted((tolerance_project.dir / "models").rglob("*.yml")):
+        assert _errors(validator, yaml.safe_load(path.read_text(encoding="utf-8"))) == [], path
+    build = tolerance_built
+    assert build.proc.returncode == 0, build.output[-6000:]
+    assert {uid: result["status"] for uid, result in build.results.items() if result["status"] not in PASSED} == {}
+    summary = re.search(r"Done\. PASS=(\d+) WARN=(\d+) ERROR=(\d+) SKIP=(\d+)", build.output)
+    assert summary and summary.groups()[1:] == ("0", "0", "0"), build.output[-3000:]
+    assert "deprecat" not in build.output.lower(), build.output[-3000:]
+
+    # dbt reads the tolerances as generated: a count compares the failing rows, a warning rule only warns.
+    tests = _tolerance_tests(tolerance_project, build)
+    assert _test_config(build, tests[("accepted_values", "carrier")]) == {
+        "severity": "ERROR", "error_if": ">2", "warn_if": ">2", "fail_calc": "coalesce(sum(n_records), 0)"}
+    assert _test_config(build, tests[("not_null", "tracking_code")]) == {
+        "severity": "ERROR", "error_if": ">2", "warn_if": ">2", "fail_calc": "count(*)"}
+    assert _test_config(build, tests[("unique", "recipient_email")]) == {
+        "severity": "warn", "error_if": "!= 0", "warn_if": ">1", "fail_calc": "coalesce(sum(n_records) - count(*), 0)"}
+    assert _test_config(build, tests[("dativo_null_percent", "weight_kg")]) == {
+        "severity": "warn", "error_if": "!= 0", "warn_if": "!= 0", "fail_calc": "count(*)"}
+    assert all(build.results[uid]["status"] == "pass" for uids in tests.values() for uid in uids)
+
+
+def test_data_one_row_beyond_each_tolerance_fails_or_warns_exactly_its_test(tolerance_project, tolerance_built):
+    import duckdb
+
+    assert tolerance_built.proc.returncode == 0, "the good-data build must pass first"
+    (table,) = tolerance_project.tables.values()
+    with duckdb.connect(str(tolerance_project.warehouse)) as con:  # the staging view of the good build stays
+        con.execute(f"DELETE FROM {table.relation}")
+        sql = (TOLERANCE / "bad" / f"{table.key}.sql").read_text(encoding="utf-8")
+        con.execute(sql.replace("{table}", table.relation))
+    proc = run_dbt(tolerance_project, "test")
+    results = _results(tolerance_project)
+
+    tests = _tolerance_tests(tolerance_project, tolerance_built)
+    expected = {uid: status for key, status in BROKEN_TOLERANCES.items() for uid in tests[key]}
+    reported = {uid: result["status"] for uid, result in results.items() if result["status"] not in PASSED}
+    assert reported == expected, proc.stdout[-4000:]
+    assert proc.returncode == 1, proc.stdout[-4000:]
+    assert {key: {results[uid]["failures"] for uid in tests[key]} for key in BROKEN_COUNTS} \
+        == {key: {count} for key, count in BROKEN_COUNTS.items()}
