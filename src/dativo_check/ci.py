@@ -211,13 +211,18 @@ def _dbt_drift(config: Config, tree: Revision, options: CheckOptions, notes: lis
     from dativo_check.dbt.generate import generate
 
     generation = generate(tree.contracts, config.dbt, config.dbt.models)
-    drifted = [change for change in output.plan(generation, out) if change.action != "unchanged"]
-    notes.append(f"dbt drift checked in {config.dbt.out}/: {len(drifted)} file(s) out of date")
     where = display_path(out, config.root)
+    planned = output.plan(generation, out, where)
+    drifted = [change for change in planned.changes if change.action != "unchanged"]
+    # what could not be compared is reported as a finding too: drift there cannot be ruled out
+    skipped = f", {len(planned.skipped)} path(s) not compared" if planned.skipped else ""
+    notes.append(f"dbt drift checked in {config.dbt.out}/: {len(drifted)} file(s) out of date{skipped}")
     what = {"create": "is missing", "update": "no longer matches the contracts",
             "delete": "is left over from a contract or table that is gone"}
-    return [DBT_DRIFT.finding(f"{where}/{change.path}", f"generated dbt file {what[change.action]}", 1, 1,
-                              hint="run `dativo-check dbt generate` and commit the result") for change in drifted]
+    hint = "run `dativo-check dbt generate` and commit the result"
+    drift = [DBT_DRIFT.finding(f"{where}/{change.path}", f"generated dbt file {what[change.action]}", 1, 1, hint=hint)
+             for change in drifted]
+    return [*planned.skipped, *drift]
 
 
 def _impact(config: Config, tree: Revision, diffs: Sequence[ContractDiff], options: CheckOptions,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import uuid
 from pathlib import Path
 
@@ -29,23 +30,55 @@ def _write_all(handle: int, data: bytes) -> None:
         view = view[os.write(handle, view):]
 
 
+def _regular_mode(path: Path) -> int | None:
+    """The permission bits of the regular file at `path`; None when there is none (missing, a symlink, ...)."""
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    return stat.S_IMODE(status.st_mode) if stat.S_ISREG(status.st_mode) else None
+
+
+class NotRegular(OSError):
+    """The path is not a regular file (a FIFO, socket, device or folder), so it is not read."""
+
+
+# a FIFO opened for reading would block until a writer came; O_NONBLOCK makes the open return at once
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def read_regular(path: Path | str, limit: int = -1, follow: bool = True) -> bytes:
+    """The bytes (the first `limit`, if given) of the regular file at `path`. Anything else raises `NotRegular`
+    without blocking: a FIFO named `*.yaml` must not hang a scan; without `follow`, a symlink is refused too."""
+    flags = _READ_FLAGS | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
+    try:
+        handle = os.open(path, flags)
+    except OSError as error:
+        if not follow and os.path.islink(path):
+            raise NotRegular(f"{path} is a symbolic link") from None
+        raise error
+    with os.fdopen(handle, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise NotRegular(f"{path} is not a regular file")
+        return stream.read(limit)
+
+
 def write_atomic(path: Path | str, content: str | bytes) -> None:
     """Write to a temporary file beside `path`, then rename it into place in one step.
 
-    Text is written as given (no newline translation); an existing file keeps its permissions, a new one gets the
-    permissions the umask allows, as with a plain `open()`.
+    Text is written as given (no newline translation); an existing regular file keeps its permissions, a new one
+    gets the permissions the umask allows, as with a plain `open()`. A symlink at `path` is replaced, not followed:
+    neither its target nor the target's permissions are used. The temporary file gets a name no one can have
+    prepared (a link or a FIFO there would be followed or would block the open), and is created exclusively.
     """
     target = Path(path)
     if not target.parent.is_dir():
         target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode: int | None = target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = None
-    temporary = target.parent / f".{target.name}.{os.getpid()}.tmp"
+    mode = _regular_mode(target)
+    temporary = target.parent / f".{target.name}.{uuid.uuid4().hex[:16]}.tmp"
     data = content.encode("utf-8") if isinstance(content, str) else content
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
     try:
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o666)
         try:
             _write_all(handle, data)
         finally:

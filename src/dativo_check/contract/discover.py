@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from dativo_check.config import Config
+from dativo_check.fsutil import read_regular
 
 YAML_SUFFIXES = (".yaml", ".yml")
 SKIPPED_FOLDERS = frozenset({
@@ -95,9 +96,8 @@ def scan(config: Config) -> Iterator[tuple[str, bytes]]:
     for relative in repository_files(config.root):
         if not candidate(relative, config):
             continue
-        try:
-            with open(config.root / relative, "rb") as handle:
-                raw = handle.read(config.limits.max_file_size)
+        try:  # only regular files: a symlink could lead out of the repository, a FIFO would block
+            raw = read_regular(config.root / relative, config.limits.max_file_size, follow=False)
         except OSError:
             continue
         if is_contract(relative, raw, config):
@@ -111,8 +111,7 @@ def discover(config: Config) -> list[str]:
 
 def _file_is_contract(path: Path, limit: int) -> bool:
     try:
-        with open(path, "rb") as handle:
-            return looks_like_contract(handle.read(limit))
+        return looks_like_contract(read_regular(path, limit))
     except OSError:
         return False
 

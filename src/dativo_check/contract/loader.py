@@ -19,6 +19,7 @@ from typing import Any, Sequence
 
 from dativo_check.config import Limits
 from dativo_check.contract import problems
+from dativo_check.fsutil import read_regular
 from dativo_check.model import Finding
 from dativo_check.pointer import split_pointer
 
@@ -128,8 +129,7 @@ def load_path(path: str | os.PathLike, display: str | None = None, limits: Limit
         if size > limits.max_file_size:
             return _fail(problems.TOO_LARGE, file,
                          f"file is {size:,} bytes, over the limit of {limits.max_file_size:,}")
-        with open(path, "rb") as handle:
-            raw = handle.read(limits.max_file_size + 1)
+        raw = read_regular(path, limits.max_file_size + 1)
     except OSError as error:
         return _fail(problems.UNREADABLE, file, f"cannot read file: {error.strerror or error}")
     return load_bytes(raw, file, limits, noun, keys)
