@@ -256,13 +256,18 @@ def build_parser() -> argparse.ArgumentParser:
     generate = dbt_commands.add_parser(
         "generate", help="write dbt property files, SQL and tests generated from the contracts",
         description="Generate dbt sources (with freshness and data tests), exposures and, with --models, staging "
-                    "models with enforced contracts. --check writes nothing and exits 1 when the files drifted.")
+                    "models with enforced contracts. --check writes nothing and exits 1 when the files drifted or "
+                    "could not all be compared. --explain writes nothing, lists what has no dbt form and exits 0. "
+                    "Symlinks, special files and non-UTF-8 files in the output folder are never read or replaced: "
+                    "they are reported (rule dbt-output-skipped). See docs/dbt.md.")
     generate.add_argument("paths", nargs="*", metavar="PATH", help="contracts (default: all of the repository)")
     generate.add_argument("--out", type=Path, metavar="DIR", help="dbt project folder (default: dbt.out, else dbt)")
     generate.add_argument("--models", action="store_true", default=None, help="also generate staging models")
-    generate.add_argument("--check", action="store_true", help="write nothing; show the drift and exit 1 if any")
+    generate.add_argument("--check", action="store_true",
+                          help="write nothing; show the drift and exit 1 if any, or if a file could not be compared")
     generate.add_argument("--explain", action="store_true",
-                          help="list what the contracts state that has no dbt form (otherwise only counted)")
+                          help="only list what the contracts state that has no dbt form (otherwise only counted); "
+                               "writes nothing, exit 0")
     generate.add_argument("--fail-on-change", action="store_true",
                           help="exit 1 when files were written (hooks: the new files must be staged)")
     _common(generate)
@@ -717,29 +722,48 @@ def _dbt_generate(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     models = args.models if args.models is not None else config.dbt.models
     generation = generate(loaded.contracts, config.dbt, models)
-    if generation.notes and args.explain:
-        _print_problems("dbt", [note.finding() for note in generation.notes], config)
-    elif generation.notes:
+    duplicates = _print_problems("dbt", generation.findings, config)
+    if args.explain:
+        return _dbt_explain(generation.notes, config) or (EXIT_FINDINGS if _has_errors(duplicates) else EXIT_OK)
+    if generation.notes:
         print(f"{len(generation.notes)} statement(s) in the contracts have no dbt form; --explain lists them",
               file=sys.stderr)
     out = _dbt_out(args, config)
-    changes = [change for change in output.plan(generation, out) if change.action != "unchanged"]
+    planned = output.plan(generation, out)
+    skipped = _print_problems("dbt", planned.skipped, config)
+    changes = [change for change in planned.changes if change.action != "unchanged"]
     if args.check:
         for change in changes:
             sys.stdout.write(change.diff())
         if changes:
             print(f"dbt files in {out} drifted from the contracts ({len(changes)} file(s)); run "
                   f"`dativo-check dbt generate` and commit the result", file=sys.stderr)
-        return EXIT_FINDINGS if changes else EXIT_OK
+        if skipped:
+            print(f"dbt files in {out} could not all be compared ({len(skipped)} path(s) skipped, listed above), so "
+                  "drift cannot be ruled out", file=sys.stderr)
+        # fail closed: what could not be compared may have drifted, whatever level its finding has
+        return EXIT_FINDINGS if changes or skipped or _has_errors(duplicates) else EXIT_OK
     output.apply(changes, out)
     for change in changes:
         print(f"{change.action} {out / change.path}", file=sys.stderr)
         if change.dropped_comments:
             print(f"  warning: {change.dropped_comments} comment line(s) in {change.path} were not kept; generated "
                   "property files keep added keys, not comments (use description or meta)", file=sys.stderr)
-    if not changes:
+    if skipped:
+        print(f"{len(skipped)} path(s) in {out} were left as they are (listed above)", file=sys.stderr)
+    elif not changes:
         print(f"dbt files in {out} are up to date", file=sys.stderr)
-    return EXIT_FINDINGS if changes and args.fail_on_change else EXIT_OK
+    return EXIT_FINDINGS if (changes and args.fail_on_change) or _has_errors([*skipped, *duplicates]) else EXIT_OK
+
+
+def _dbt_explain(notes: Sequence, config) -> int:
+    """`dbt generate --explain`: what the contracts state that has no dbt form; nothing is compared or written."""
+    if notes:
+        _print_problems("dbt", [note.finding() for note in notes], config)
+    else:
+        print("everything the contracts state has a dbt form", file=sys.stderr)
+    print("--explain writes nothing; run `dativo-check dbt generate` without it to write the files", file=sys.stderr)
+    return EXIT_OK
 
 
 def _dbt_init(args: argparse.Namespace) -> int:

@@ -4,10 +4,14 @@ Layout under the output folder:
 
     models/sources/<source>.yml                         one dbt source per contract location
     models/staging/<source>/_<source>__models.yml       with --models: staging models with enforced contracts
-    models/staging/<source>/stg_<source>__<table>.sql
+    models/staging/<source>/stg_<source>__<table>.sql   (`..._v<major>.sql` per version of a versioned contract)
     models/exposures/_<source>__exposures.yml           declared consumers
     tests/generic/dativo_*.sql                          the generic tests the property files use
-    tests/<source>/<table>__<rule>.sql                  SQL quality rules as singular tests
+    tests/<source>/<source>__<table>__<rule>.sql        SQL quality rules as singular tests
+
+Names come from the contract (its data product, domain or name, and its tables), with a short stable suffix only
+where two would otherwise be equal; the versions of one contract become one source and one versioned model
+(`dbt.selection`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from importlib import resources
 from typing import Any, Mapping, Sequence
 
 from dativo_check.config import DbtSettings
+from dativo_check.dbt.selection import Series
 from dativo_check.contract.model import Contract, Property, SchemaObject, items, mapping, server_of, text
 from dativo_check.dbt import data_tests
 from dativo_check.dbt.names import dbt_name, inert, is_identifier, jinja_string, sql_column
@@ -31,9 +36,12 @@ from dativo_check.storage_types import physical_family
 UNMAPPED = from_text("dbt-unmapped", "info", "dbt", "dbt", """
     What a contract states that has no dbt form is reported, not dropped.
 
-    Quality rules on rates or counts of nulls and duplicates, custom-engine rules, patterns (no portable regular
-    expression test), references to contracts that are not in the run, and tables without a load-time column (so no
-    freshness and no retention test) are each reported once, at the line of what could not be translated.
+    Quality rules whose threshold dbt cannot express exactly (a share that must stay out of a range, an unknown
+    unit), custom-engine rules, patterns (no portable regular expression test), references to contracts that are
+    not in the run, tables without a load-time column (so no freshness and no retention test), nested fields (their
+    column holds the whole value), tables without properties (no staging model) and properties that repeat a column
+    name are each reported once, at the line of what could not be translated. Nothing is made silently stricter or
+    looser.
 
     PASS:
 
@@ -88,11 +96,24 @@ class Note:
 class Generation:
     files: tuple[GeneratedFile, ...]
     notes: tuple[Note, ...]
+    # what could not be generated at all (duplicate contracts or tables): errors, unlike the notes
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class Version:
+    """One model version of a table: the contract major version and the table as that version describes it."""
+
+    v: int
+    contract: Contract
+    obj: SchemaObject
+    deprecation_date: str | None = None
 
 
 @dataclass(frozen=True)
 class Table:
-    """Where one schema object lives in dbt: its source, table name, storage identifier and staging model."""
+    """Where one schema object lives in dbt: its source, table name, storage identifier and staging model; with
+    `versions`, the staging model has one version per contract major version (`latest_version` the current)."""
 
     contract: Contract
     obj: SchemaObject
@@ -101,6 +122,8 @@ class Table:
     identifier: str | None
     database: str | None
     schema: str
+    versions: tuple[Version, ...] = ()
+    latest_version: int | None = None
 
     @property
     def model(self) -> str:
@@ -115,20 +138,47 @@ def column_name(prop: Property) -> str:
     return prop.physical_name or prop.name or "unnamed"
 
 
+def columns_of(obj: SchemaObject) -> list[Property]:
+    """The properties that become columns: the first of any that share a column name (warehouses fold case, and
+    dbt rejects a column listed twice)."""
+    seen: set[str] = set()
+    found = []
+    for prop in obj.properties:
+        name = column_name(prop).lower()
+        if name not in seen:
+            seen.add(name)
+            found.append(prop)
+    return found
+
+
 def generate(contracts: Sequence[Contract], settings: DbtSettings, models: bool) -> Generation:
-    tables = _tables(contracts, settings)
+    from dativo_check.dbt.selection import select
+
+    selection = select(contracts)
+    tables = _tables(selection.series, settings)
     notes: list[Note] = []
     files: list[GeneratedFile] = []
     by_source: dict[str, list[Table]] = {}
     for table in tables:
         by_source.setdefault(table.source, []).append(table)
+    by_file = {contract.file: contract for contract in contracts}
     job = _Job(tables, settings, models, sorted(by_source.items()))
     for source_files, source_notes in _map_sources(job):
         files.extend(source_files)
-        notes.extend(Note(tables[position].contract, pointer, message) for position, pointer, message in source_notes)
+        notes.extend(Note(by_file[file], pointer, message) for file, pointer, message in source_notes)
     files.extend(_exposure_files(tables, models, notes))
     files.extend(_generic_tests())
-    return Generation(tuple(sorted(files, key=lambda f: f.path)), tuple(notes))
+    _assert_distinct(files)
+    return Generation(tuple(sorted(files, key=lambda f: f.path)), tuple(notes), selection.findings)
+
+
+def _assert_distinct(files: Sequence[GeneratedFile]) -> None:
+    """Every generated path once: two resources for one file would mean one silently overwrites the other."""
+    seen: set[str] = set()
+    for file in files:
+        if file.path in seen:
+            raise ValueError(f"two generated files would both be {file.path}")
+        seen.add(file.path)
 
 
 @dataclass
@@ -142,7 +192,6 @@ class _Job:
 
     def __post_init__(self) -> None:
         self.index = {(table.contract.id, table.obj.name): table for table in self.tables}
-        self.positions = {id(table): position for position, table in enumerate(self.tables)}
         self.siblings: dict[int, list[Table]] = {}
         for table in self.tables:
             self.siblings.setdefault(id(table.contract), []).append(table)
@@ -172,13 +221,13 @@ def _map_sources(job: _Job) -> list[tuple[list[GeneratedFile], list[tuple[int, s
         _JOB = None
 
 
-def _render_in_worker(position: int) -> tuple[list[GeneratedFile], list[tuple[int, str, str]]]:
+def _render_in_worker(position: int) -> tuple[list[GeneratedFile], list[tuple[str, str, str]]]:
     assert _JOB is not None
     return _render_source(_JOB, position)
 
 
-def _render_source(job: _Job, position: int) -> tuple[list[GeneratedFile], list[tuple[int, str, str]]]:
-    """The files of one source, and its notes as (table position, pointer, message)."""
+def _render_source(job: _Job, position: int) -> tuple[list[GeneratedFile], list[tuple[str, str, str]]]:
+    """The files of one source, and its notes as (contract file, pointer, message): workers return plain data."""
     source, members = job.sources[position]
     notes: list[Note] = []
     plans = {id(table): _plan(table, job.index, job.siblings[id(table.contract)], job.settings, notes)
@@ -187,45 +236,71 @@ def _render_source(job: _Job, position: int) -> tuple[list[GeneratedFile], list[
     for table in members:
         files.extend(_singular_files(table, plans[id(table)]))
     if job.models:
-        files.extend(_model_files(source, members, plans))
-    by_contract = {id(table.contract): job.positions[id(table)] for table in members}
-    return files, [(by_contract[id(note.contract)], note.pointer, note.message) for note in notes]
+        files.extend(_model_files(source, members, plans, job, notes))
+    return files, [(note.contract.file, note.pointer, note.message) for note in notes]
 
 
-def _tables(contracts: Sequence[Contract], settings: DbtSettings) -> list[Table]:
-    located: list[tuple[Contract, str, str | None, str]] = []
-    for contract in sorted(contracts, key=lambda c: (c.id or "", c.file)):
-        name = _source_name(contract, settings)
-        database, schema = _location(contract, settings, name)
-        located.append((contract, name, database, schema))
+def _tables(series: Sequence[Series], settings: DbtSettings) -> list[Table]:
+    """The tables of every series (of its current version), named so that no two are alike."""
+    located: list[tuple[Series, str, str | None, str]] = []
+    for entry in series:
+        name = _source_name(entry.current, settings)
+        database, schema = _location(entry.current, settings, name)
+        located.append((entry, name, database, schema))
     homes: dict[str, set[tuple[str | None, str]]] = {}
     for _, name, database, schema in located:
         homes.setdefault(name, set()).add((database, schema))
     tables = []
-    for contract, name, database, schema in located:
+    for entry, name, database, schema in located:
         source = name if len(homes[name]) == 1 else dbt_name(f"{name}_{schema}")
-        for obj in contract.schema:
+        seen: set[str] = set()
+        for obj in entry.current.schema:
             table = dbt_name(obj.name)
+            if table in seen:  # one contract naming two objects alike (a duplicate-name error): the first counts
+                continue
+            seen.add(table)
             identifier = obj.physical_name if obj.physical_name and obj.physical_name != table else None
-            tables.append(Table(contract, obj, source, table, identifier, database, schema))
+            tables.append(Table(entry.current, obj, source, table, identifier, database, schema,
+                                _versions(entry, obj), entry.latest_version))
     return _distinct(tables)
 
 
+def _versions(entry: Series, obj: SchemaObject) -> tuple[Version, ...]:
+    """The model versions of one table: each major version of the contract that still describes it."""
+    found = []
+    for version in entry.versions:
+        described = obj if version.contract is entry.current else version.contract.schema_object(obj.name or "")
+        if described is not None:
+            found.append(Version(version.v, version.contract, described, version.deprecation_date))
+    return tuple(found) if len(found) > 1 else ()
+
+
 def _distinct(tables: list[Table]) -> list[Table]:
-    """Two contracts may name a table alike within one source; both then carry their contract id in the name."""
+    """Two contracts may name a table alike within one source; both then carry a short stable suffix from their
+    contract (its name, else a hash of its id or file)."""
     import dataclasses
 
     counts: dict[tuple[str, str], int] = {}
     for table in tables:
         counts[(table.source, table.name)] = counts.get((table.source, table.name), 0) + 1
-    return [dataclasses.replace(table, name=dbt_name(f"{table.name}_{table.contract.id}"),
+    return [dataclasses.replace(table, name=dbt_name(f"{table.name}_{_suffix(table.contract)}"),
                                 identifier=table.identifier or table.obj.name)
             if counts[(table.source, table.name)] > 1 else table for table in tables]
 
 
+def _suffix(contract: Contract) -> str:
+    import hashlib
+
+    return hashlib.sha256((contract.id or contract.file).encode("utf-8")).hexdigest()[:8]
+
+
 def _source_name(contract: Contract, settings: DbtSettings) -> str:
-    candidates = {"data-product": (contract.data_product, contract.domain, contract.id),
-                  "domain": (contract.domain, contract.data_product, contract.id),
+    """A readable name first: the data product or domain, the contract's name, the database its server names;
+    the id (often a UUID) last."""
+    server = server_of(contract, settings.server) or {}
+    database = next((text(server.get(key)) for key in _LOCATION_KEYS["database"] if text(server.get(key))), None)
+    candidates = {"data-product": (contract.data_product, contract.domain, contract.name, database, contract.id),
+                  "domain": (contract.domain, contract.data_product, contract.name, database, contract.id),
                   "id": (contract.id,)}[settings.source_name]
     return dbt_name(next((value for value in candidates if value), None), "contracts")
 
@@ -347,7 +422,17 @@ def _plan(table: Table, index: Mapping[tuple, Table], siblings: Sequence[Table],
     plan = data_tests.Plan()
     obj, contract = table.obj, table.contract
     single = _single_key(obj)
+    columns = {id(prop) for prop in columns_of(obj)}
     for prop in obj.properties:
+        if id(prop) not in columns:
+            notes.append(Note(contract, prop.pointer, f"{prop.path}: another property has the column name "
+                                                     f"{column_name(prop)!r}; only the first becomes a dbt column"))
+            continue
+        nested = [child.path for child in prop.walk() if child is not prop]
+        if nested:
+            notes.append(Note(contract, prop.pointer, f"{prop.path}: nested fields have no dbt column of their own "
+                                                     f"({', '.join(nested[:5])}{' ...' if len(nested) > 5 else ''}); "
+                                                     "the column holds the whole value"))
         column = column_name(prop)
         relation = None
         for contract_id, target_object, target_property in _references(prop, table):
@@ -387,6 +472,7 @@ def _singular(plan: data_tests.Plan, table: Table, siblings: Sequence[Table]) ->
              for other in siblings for name in (other.obj.name, other.obj.physical_name) if name}
     owners: list[tuple[Any, str | None]] = [(table.obj.quality, None)]
     owners += [(prop.quality, column_name(prop)) for prop in table.obj.properties]
+    taken: set[str] = set()
     for rules, column in owners:
         for rule in rules:
             if rule.get("type") != "sql":
@@ -396,8 +482,13 @@ def _singular(plan: data_tests.Plan, table: Table, siblings: Sequence[Table]) ->
             if sql is None:
                 plan.skipped.append((label, "a SQL rule needs a query and a numeric threshold"))
                 continue
-            plan.singular.append(data_tests.SingularTest(dbt_name(f"{table.name}__{label}"), sql,
-                                                         data_tests.severity(rule)))
+            # test names are project-wide in dbt: the source keeps tables of other sources apart, a counter rules
+            # that share a name or a query
+            name = dbt_name(f"{table.source}__{table.name}__{label}")
+            name = next(f"{name}_{count}" for count in range(1, len(taken) + 2)
+                        if f"{name}_{count}" not in taken) if name in taken else name
+            taken.add(name)
+            plan.singular.append(data_tests.SingularTest(name, sql, data_tests.severity(rule)))
 
 
 def _query_label(rule: Mapping[str, Any], column: str | None) -> str:
@@ -457,10 +548,21 @@ def _table_entry(table: Table, plan: data_tests.Plan) -> dict[str, Any]:
         config["loaded_at_field"] = plan.loaded_at
         config["freshness"] = freshness
     entry["config"] = config
-    entry["columns"] = [_column(prop, plan, with_type=False) for prop in table.obj.properties]
+    entry["columns"] = [_column(prop, plan, with_type=False) for prop in columns_of(table.obj)]
     if plan.table:
-        entry["data_tests"] = [test.render() for test in plan.table]
+        entry["data_tests"] = [test.render() for test in _table_tests(plan)]
     return entry
+
+
+def _table_tests(plan: data_tests.Plan) -> list[data_tests.Test]:
+    """A table's tests, each once: dbt names a test by its kind and arguments, so two alike would clash (a
+    contract may state the same row-count rule twice); the stricter severity wins."""
+    kept: dict[str, data_tests.Test] = {}
+    for test in plan.table:
+        key = repr(test.key)  # arguments may hold lists
+        if key not in kept or test.severity == "error":
+            kept[key] = test
+    return list(kept.values())
 
 
 def _walk(table: Table) -> list[tuple[SchemaObject, Property]]:
@@ -496,27 +598,77 @@ def _singular_files(table: Table, plan: data_tests.Plan) -> list[GeneratedFile]:
             for test in plan.singular]
 
 
-def _model_files(source: str, tables: list[Table], plans: Mapping[int, data_tests.Plan]) -> list[GeneratedFile]:
+def _model_files(source: str, tables: list[Table], plans: Mapping[int, data_tests.Plan], job: _Job,
+                 notes: list[Note]) -> list[GeneratedFile]:
+    """The staging models of a source: one per table (an enforced contract needs columns, so a table without
+    properties gets none), versioned when the contract has several major versions."""
     files, entries = [], []
     for table in sorted(tables, key=lambda t: t.name):
+        if not columns_of(table.obj):
+            notes.append(Note(table.contract, table.obj.pointer, f"{table.obj.name}: no properties, so no staging "
+                                                                 "model (an enforced dbt contract needs its columns)"))
+            continue
         plan = plans[id(table)]
-        columns = [column_name(prop) for prop in table.obj.properties]
-        select = ",\n".join(f"    {sql_column(column)}" for column in columns) or "    *"
-        sql = f"select\n{select}\nfrom {{{{ source({jinja_string(table.source)}, {jinja_string(table.name)}) }}}}\n"
-        files.append(GeneratedFile(f"models/staging/{source}/{table.model}.sql", _header("sql", [table]) + sql))
         entry: dict[str, Any] = {"name": table.model}
         description = text(table.obj.get("description"))
         if description:
             entry["description"] = inert(description)
         entry["config"] = {"materialized": "view", "contract": {"enforced": True},
                            "meta": inert(_meta(table)), "tags": ["dativo", "staging"]}
-        entry["columns"] = [_column(prop, plan, with_type=True) for prop in table.obj.properties]
-        if plan.table:
-            entry["data_tests"] = [test.render(models=True) for test in plan.table]
+        entry["columns"] = [_column(prop, plan, with_type=True) for prop in columns_of(table.obj)]
+        tests = [test.render(models=True) for test in _table_tests(plan)]
+        if not table.versions:
+            if tests:
+                entry["data_tests"] = tests
+            files.append(_model_sql(table, table.obj, f"{table.model}.sql"))
+        else:
+            entry["latest_version"] = table.latest_version
+            entry["versions"] = [_version_entry(table, version, entry["columns"], tests, job, notes)
+                                 for version in table.versions]
+            files.extend(_model_sql(table, version.obj, f"{table.model}_v{version.v}.sql", version.contract)
+                         for version in table.versions)
         entries.append(entry)
-    files.append(_yaml_file(f"models/staging/{source}/_{source}__models.yml", {"version": 2, "models": entries},
-                            tables))
+    if entries:
+        files.append(_yaml_file(f"models/staging/{source}/_{source}__models.yml", {"version": 2, "models": entries},
+                                [*tables, *(_version_table(t, v) for t in tables for v in t.versions)]))
     return files
+
+
+def _model_sql(table: Table, obj: SchemaObject, name: str, contract: Contract | None = None) -> GeneratedFile:
+    """A staging model's SQL: the columns of the version it serves, from the one source table."""
+    select = ",\n".join(f"    {sql_column(column_name(prop))}" for prop in columns_of(obj))
+    sql = f"select\n{select}\nfrom {{{{ source({jinja_string(table.source)}, {jinja_string(table.name)}) }}}}\n"
+    served = table if contract is None else _version_table(table, Version(0, contract, obj))
+    return GeneratedFile(f"models/staging/{table.source}/{name}", _header("sql", [served]) + sql)
+
+
+def _version_table(table: Table, version: Version) -> Table:
+    import dataclasses
+
+    return dataclasses.replace(table, contract=version.contract, obj=version.obj, versions=())
+
+
+def _version_entry(table: Table, version: Version, latest: Sequence[dict[str, Any]], latest_tests: list[Any],
+                   job: _Job, notes: list[Note]) -> dict[str, Any]:
+    """One entry of a model's `versions`: the current version inherits the model's columns; an earlier one
+    includes the columns it shares with it unchanged and states the rest, with its own tests."""
+    entry: dict[str, Any] = {"v": version.v}
+    if version.deprecation_date:
+        entry["deprecation_date"] = version.deprecation_date
+    if version.contract is table.contract:
+        if latest_tests:
+            entry["data_tests"] = latest_tests
+        return entry
+    served = _version_table(table, version)
+    plan = _plan(served, job.index, [served], job.settings, notes)
+    columns = [_column(prop, plan, with_type=True) for prop in columns_of(version.obj)]
+    entry["config"] = {"meta": inert(_meta(served))}
+    entry["columns"] = [{"include": [column["name"] for column in columns if column in latest]},
+                        *(column for column in columns if column not in latest)]
+    tests = [test.render(models=True) for test in _table_tests(plan)]
+    if tests:
+        entry["data_tests"] = tests
+    return entry
 
 
 def _exposure_files(tables: Sequence[Table], models: bool, notes: list[Note]) -> list[GeneratedFile]:
