@@ -27,7 +27,7 @@ from dativo_check.context.audit import AuditLog, verify  # noqa: E402
 from dativo_check.context.bundle import write_bundle  # noqa: E402
 from dativo_check.context.engine import ContextService  # noqa: E402
 from dativo_check.context.policy import from_data  # noqa: E402
-from dativo_check.contract.loader import Document  # noqa: E402
+from dativo_check.yamlio.loader import Document  # noqa: E402
 from dativo_check.contract.model import Contract  # noqa: E402
 
 POLICY = {

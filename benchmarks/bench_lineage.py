@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate_contracts import contract, contract_rng  # noqa: E402
 
-from dativo_check.contract.loader import Document  # noqa: E402
+from dativo_check.yamlio.loader import Document  # noqa: E402
 from dativo_check.contract.model import Contract  # noqa: E402
 from dativo_check.lineage import graph as lineage  # noqa: E402
 

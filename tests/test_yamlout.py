@@ -6,8 +6,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dativo_check.contract.loader import load_text
-from dativo_check.yamlout import dump
+from dativo_check.yamlio.loader import load_text
+from dativo_check.yamlio.writer import dump
 
 _TRICKY = st.sampled_from([
     "yes", "No", "on", "OFF", "y", "~", "null", "", " ", "1.0", "0o17", "0x1F", "1e5", "1_000", "1:30", ".inf",

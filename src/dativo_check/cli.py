@@ -17,8 +17,8 @@ from dativo_check.cliutil import emit as _emit
 from dativo_check.cliutil import require_existing as _require_existing
 from dativo_check.cliutil import use_color as _use_color
 from dativo_check.cliutil import write_file as _write_file
-from dativo_check.errors import UsageError
-from dativo_check.model import Level
+from dativo_check.core.errors import UsageError
+from dativo_check.core.model import Level
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # Commands with a default action and named sub-actions, such as `lineage [PATHS]` and `lineage impact`.
@@ -42,7 +42,7 @@ def _common(parser: argparse.ArgumentParser, formats: Sequence[str] | None = Non
 
 
 def _git_options(parser: argparse.ArgumentParser, default_base: str | None = None) -> None:
-    from dativo_check.model import MODES
+    from dativo_check.core.model import MODES
 
     parser.add_argument("--base", metavar="REF", default=default_base,
                         help="git ref to compare against" + (f" (default {default_base})" if default_base else ""))
@@ -192,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "GITHUB_EVENT_PATH; without one, contracts are only validated.")
     ci.add_argument("paths", nargs="*", metavar="PATH", help="limit the check to these contracts or folders")
     ci.add_argument("--base", metavar="REF", help="git ref to compare with (default: from the GitHub event)")
-    from dativo_check.model import MODES
+    from dativo_check.core.model import MODES
 
     ci.add_argument("--compat", choices=MODES, help="compatibility mode (default: `compat` in the configuration)")
     ci.add_argument("--all", dest="validate_all", action="store_true",
@@ -418,7 +418,7 @@ def _diff(args: argparse.Namespace) -> int:
 def _validation_of(run, config, scanned: bool) -> list:
     """The schema and lint findings of what a diff changed, new or existing against its base; `scanned`: the
     diff covers only some paths, so the rest of the repository is scanned for ids and references."""
-    from dativo_check.ci import validate_change
+    from dativo_check.pipeline import validate_change
     from dativo_check.contract.index import ContractIndex
 
     if run.head is None:
@@ -614,7 +614,7 @@ def _print_problems(command: str, problems: Sequence, config) -> tuple:
 
 
 def _ci(args: argparse.Namespace) -> int:
-    from dativo_check.ci import CheckOptions, run_checks
+    from dativo_check.pipeline import CheckOptions, run_checks
     from dativo_check.github import action
     from dativo_check.github.event import choose_base, from_environment
     from dativo_check.report import renderer
@@ -768,7 +768,7 @@ def _dbt_explain(notes: Sequence, config) -> int:
 
 def _dbt_init(args: argparse.Namespace) -> int:
     from dativo_check.dbt.project import project_yaml
-    from dativo_check.fsutil import write_atomic
+    from dativo_check.core.fsutil import write_atomic
 
     config = _config(args)
     target = _dbt_out(args, config) / "dbt_project.yml"
@@ -780,7 +780,7 @@ def _dbt_init(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from dativo_check.contract.migrate import migrate_files
+    from dativo_check.migrate.convert import migrate_files
 
     if args.force and args.out is None:
         raise UsageError("--force only applies to --out DIR")

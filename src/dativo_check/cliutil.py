@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from dativo_check.errors import UsageError
+from dativo_check.core.errors import UsageError
 
 
 def config(args: argparse.Namespace) -> Any:
@@ -41,7 +41,7 @@ def emit(text: str, args: argparse.Namespace) -> None:
 
 def write_file(path: Path, text: str) -> None:
     """Write atomically, so a reader never sees half a file; a failure is a usage error, not a traceback."""
-    from dativo_check.fsutil import write_atomic
+    from dativo_check.core.fsutil import write_atomic
 
     try:
         write_atomic(path, text)

@@ -10,8 +10,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping, TypeVar
 
-from dativo_check.errors import ConfigError
-from dativo_check.model import Bump, Level
+from dativo_check.core.errors import ConfigError
+from dativo_check.core.model import Bump, Level
 
 CONFIG_FILES = (".dativo-check.yaml", ".dativo-check.yml")
 _Settings = TypeVar("_Settings")
@@ -197,7 +197,7 @@ def _read(path: Path) -> tuple[Any, Any]:
         if section is None:
             raise ConfigError(f"{path}: no [tool.dativo-check] section")
         return section, lambda pointer: None
-    from dativo_check.contract.loader import load_path
+    from dativo_check.yamlio.loader import load_path
 
     result = load_path(path, noun="configuration")
     if result.document is None or any(f.level is Level.ERROR for f in result.findings):
@@ -318,7 +318,8 @@ def _rule_settings(rules: Mapping[str, Any], locate: Any, source: Path) -> tuple
 
 
 def _check_against_schema(data: Any, locate: Any, source: Path) -> None:
-    from dativo_check import resources, schema_errors
+    from dativo_check.core import resources
+    from dativo_check.yamlio import schema_errors
 
     validator = _config_validator()
     schema = resources.load_json_schema("config.schema.json")
@@ -335,7 +336,7 @@ def _check_against_schema(data: Any, locate: Any, source: Path) -> None:
 def _config_validator() -> Any:
     import jsonschema_rs
 
-    from dativo_check import resources
+    from dativo_check.core import resources
 
     return jsonschema_rs.Draft201909Validator(resources.load_json_schema("config.schema.json"), validate_formats=True)
 

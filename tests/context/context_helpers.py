@@ -16,7 +16,7 @@ from dativo_check.context.assets import Catalog, catalog
 from dativo_check.context.audit import AuditLog
 from dativo_check.context.engine import ContextService
 from dativo_check.context.policy import Policy, from_data, schema_problems
-from dativo_check.contract.loader import load_text
+from dativo_check.yamlio.loader import load_text
 from dativo_check.contract.model import Contract
 
 POLICY_FILE = REPO / "examples" / "context" / "policy.yaml"

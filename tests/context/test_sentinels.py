@@ -31,7 +31,7 @@ from dativo_check.context.audit import AuditLog
 from dativo_check.context.bundle import write_bundle
 from dativo_check.context.engine import ContextService
 from dativo_check.context.pages import asset_page
-from dativo_check.contract.loader import Document
+from dativo_check.yamlio.loader import Document
 from dativo_check.contract.model import Contract
 
 EXAMPLES = 60

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dativo_check.config import Limits
-from dativo_check.contract.loader import load_bytes, load_path, load_text
+from dativo_check.yamlio.loader import load_bytes, load_path, load_text
 
 
 def rules_of(result) -> list[str]:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from dativo_check.contract.legacy import legacy_shape
-from dativo_check.contract.loader import load_path, load_text
-from dativo_check.contract.migrate import Migration, migrate_document, render
+from dativo_check.yamlio.loader import load_path, load_text
+from dativo_check.migrate.convert import Migration, migrate_document, render
 from dativo_check.contract.model import custom_properties
 from dativo_check.validate.schema import is_valid
 

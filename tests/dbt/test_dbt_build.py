@@ -505,7 +505,7 @@ def _tree(root: Path) -> dict[str, str]:
 
 
 def test_generate_check_reports_contract_drift_as_a_diff_and_keeps_hand_edits(tmp_path, cli):
-    from dativo_check.yamlout import dump as generator_style
+    from dativo_check.yamlio.writer import dump as generator_style
 
     repo = _new_repo(tmp_path / "repo")
     out = repo / "dbt"

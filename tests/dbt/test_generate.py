@@ -144,7 +144,7 @@ def test_sla_durations_read_as_the_cost_estimate_reads_them(unit, count, period)
     """`m` is minutes and a missing unit days, for the freshness and the retention test alike."""
     import yaml
 
-    from dativo_check.contract.loader import load_text
+    from dativo_check.yamlio.loader import load_text
     from dativo_check.contract.model import Contract
 
     data = example_data("postgres/v1.0/orders.yaml")

@@ -7,7 +7,7 @@ import re
 import pytest
 import yaml
 
-from dativo_check.contract.loader import load_text
+from dativo_check.yamlio.loader import load_text
 from dativo_check.contract.model import Contract
 from dativo_check.diff.engine import DiffOptions, compare
 from dativo_check.diff.rules import all_rules

@@ -11,15 +11,15 @@ import yaml
 
 from conftest import FIXTURES, dump, example_data, write
 from dativo_check.config import DbtSettings
-from dativo_check.contract.loader import load_text
+from dativo_check.yamlio.loader import load_text
 from dativo_check.contract.model import Contract
 from dativo_check.dbt import data_tests
 from dativo_check.dbt.generate import generate
 from dativo_check.diff.sla import describe, sla_direction
-from dativo_check.durations import DAY, HOUR, MINUTE, MONTH, WEEK, YEAR, duration_seconds, iso_seconds, number
+from dativo_check.core.durations import DAY, HOUR, MINUTE, MONTH, WEEK, YEAR, duration_seconds, iso_seconds, number
 from dativo_check.finops.estimate import estimate
 from dativo_check.finops.pricing import load_pricing
-from dativo_check.model import Direction
+from dativo_check.core.model import Direction
 
 HUGE_INT = 10 ** 5000  # more digits than Python turns into text by default
 HOSTILE = (None, True, False, [], ["P1Y"], {}, {"value": 1}, HUGE_INT, -HUGE_INT, float("inf"), float("-inf"),

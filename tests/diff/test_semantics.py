@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from conftest import example_data
-from dativo_check.contract.loader import load_text
+from dativo_check.yamlio.loader import load_text
 from dativo_check.contract.model import Contract
 from dativo_check.diff.engine import DiffOptions, compare
 from dativo_check.diff.rules.physical_type_changed import is_widening

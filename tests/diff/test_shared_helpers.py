@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import textwrap
 
-from dativo_check.contract.loader import load_text
+from dativo_check.yamlio.loader import load_text
 from dativo_check.contract.model import Contract
 from dativo_check.diff import gate
 from dativo_check.diff.engine import DiffOptions, compare
 from dativo_check.diff.rules import all_rules
 from dativo_check.diff.rules.physical_type_changed import is_widening
-from dativo_check.model import Bump, Direction, Level, Verdict
-from dativo_check.ruledoc import verdict_bump, verdict_level
-from dativo_check.storage_types import decimal_scale, estimated_bytes, type_arguments
+from dativo_check.core.model import Bump, Direction, Level, Verdict
+from dativo_check.core.ruledoc import verdict_bump, verdict_level
+from dativo_check.core.storage_types import decimal_scale, estimated_bytes, type_arguments
 
 
 def _contract(text: str, file: str = "c.yaml") -> Contract:

@@ -14,7 +14,7 @@ from dativo_check.finops import anomalies
 from dativo_check.finops.anomalies import Thresholds, detect, findings
 from dativo_check.finops.metrics import RunMetrics
 from dativo_check.finops.pricing import load_pricing
-from dativo_check.model import Level
+from dativo_check.core.model import Level
 
 PRICING = load_pricing()
 START = datetime.datetime(2026, 1, 1, 2, 0, tzinfo=datetime.timezone.utc)

@@ -14,12 +14,12 @@ from pathlib import Path
 import jsonschema_rs
 import pytest
 
-from dativo_check import resources
-from dativo_check.errors import UsageError
+from dativo_check.core import resources
+from dativo_check.core.errors import UsageError
 from dativo_check.finops import collector
 from dativo_check.finops.collector import FinOpsMetrics
 from dativo_check.finops.metrics import from_dict, read_history, to_dict
-from dativo_check.fsutil import safe_name, write_new
+from dativo_check.core.fsutil import safe_name, write_new
 
 SCHEMA = jsonschema_rs.Draft201909Validator(resources.load_json_schema("finops", "run-metrics.schema.json"),
                                             validate_formats=True)

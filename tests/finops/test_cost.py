@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import EXAMPLES, dump, example_data, git, write
-from dativo_check.contract.loader import load_text
+from dativo_check.yamlio.loader import load_text
 from dativo_check.contract.model import Contract
 from dativo_check.finops.delta import Thresholds, compare_costs
 from dativo_check.finops.estimate import Estimate, Unestimable, estimate
@@ -125,7 +125,7 @@ def test_pricing_file_overrides_and_is_validated(tmp_path):
     contract = _contract(_stripe(expectedRowsPerDay=1_000_000))
     assert estimate(contract, dear).storage > estimate(contract, PRICING).storage * 10
     write(tmp_path, "bad.yaml", "currency: dollars\nstorage:\n  standard: -1\n")
-    from dativo_check.errors import UsageError
+    from dativo_check.core.errors import UsageError
 
     with pytest.raises(UsageError, match="bad.yaml:1"):
         load_pricing(tmp_path / "bad.yaml")

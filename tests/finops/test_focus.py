@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 
 from conftest import EXAMPLES, REPO
-from dativo_check import resources
+from dativo_check.core import resources
 from dativo_check.config import Config
 from dativo_check.contract.load import load_contracts
-from dativo_check.errors import UsageError
+from dativo_check.core.errors import UsageError
 from dativo_check.finops import focus
 from dativo_check.finops.estimate import DAYS_PER_MONTH, Estimate, Unestimable, Usage, estimate
 from dativo_check.finops.pricing import load_pricing

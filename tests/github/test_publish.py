@@ -13,7 +13,7 @@ from conftest import EXAMPLES, REPO
 from dativo_check.github.api import GitHubApi
 from dativo_check.github.comment import Target, publish
 from dativo_check.github.outputs import capped_annotations
-from dativo_check.model import Finding, Level
+from dativo_check.core.model import Finding, Level
 from dativo_check.report.github_format import annotation
 from fake_github import BOT, MAX_BODY, READ_TOKEN, WRITE_TOKEN, serving
 

@@ -57,7 +57,7 @@ def test_column_edges_carry_transform_logic_and_consumers_hang_off_their_dataset
 
 def test_nested_fields_have_column_lineage_too():
     from dativo_check.contract.model import Contract
-    from dativo_check.contract.loader import load_text
+    from dativo_check.yamlio.loader import load_text
 
     mart = example_data("analytics/v1.0/customer_orders.yaml")
     mart["schema"][0]["properties"].append({

@@ -14,11 +14,11 @@ import pytest
 from conftest import EXAMPLES, REPO, dump, example_data
 from dativo_check.config import Config
 from dativo_check.contract.load import load_contracts
-from dativo_check.contract.loader import load_text
+from dativo_check.yamlio.loader import load_text
 from dativo_check.contract.model import Contract
 from dativo_check.lineage import graph as lineage
 from dativo_check.lineage import openlineage as ol
-from dativo_check.timefmt import parse_time, rfc3339
+from dativo_check.core.timefmt import parse_time, rfc3339
 
 VENDORED = REPO / "schemas" / "openlineage"
 CORE = "https://openlineage.io/spec/2-0-2/OpenLineage.json"

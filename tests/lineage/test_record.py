@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dativo_check.errors import UsageError
+from dativo_check.core.errors import UsageError
 from dativo_check.lineage import openlineage as ol
 from dativo_check.lineage import record
 from test_openlineage import facets_of, jsonschema_problems

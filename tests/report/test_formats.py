@@ -7,7 +7,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from dativo_check.model import Finding, Level
+from dativo_check.core.model import Finding, Level
 from dativo_check.report import Report, renderer
 
 HOSTILE = Finding("odcs-schema", Level.ERROR, 'unknown key "x%0A::error::pwned,\nsecond line"',

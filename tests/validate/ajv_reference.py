@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dativo_check.resources import schema_path
+from dativo_check.core.resources import schema_path
 from dativo_check.validate import schema
 
 AJV = Path(__file__).resolve().parent.parent / "ajv"

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import ajv_reference
 
-from dativo_check.contract.loader import load_path
+from dativo_check.yamlio.loader import load_path
 from dativo_check.contract.model import Contract
 from dativo_check.validate import schema
 

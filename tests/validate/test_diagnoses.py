@@ -14,8 +14,9 @@ from typing import Any, Iterator
 import jsonschema_rs
 from conftest import FIXTURES
 
-from dativo_check import resources, schema_errors
-from dativo_check.contract.loader import load_path
+from dativo_check.core import resources
+from dativo_check.yamlio import schema_errors
+from dativo_check.yamlio.loader import load_path
 from dativo_check.validate.schema import SCHEMAS
 
 OFFICIAL = FIXTURES / "odcs-examples"

@@ -10,7 +10,7 @@ import yaml
 
 from dativo_check.config import Config
 from dativo_check.contract.index import ContractIndex
-from dativo_check.contract.loader import load_text
+from dativo_check.yamlio.loader import load_text
 from dativo_check.contract.model import Contract
 from dativo_check.validate.engine import check_contracts
 from dativo_check.validate.rules import all_rules

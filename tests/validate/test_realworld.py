@@ -35,7 +35,7 @@ import sarif_check
 import yaml
 
 from dativo_check.cli import main
-from dativo_check.contract.loader import load_path
+from dativo_check.yamlio.loader import load_path
 from dativo_check.validate import schema
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -9,7 +9,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from dativo_check.context.policy import AssetFacts, FieldFacts
 from dativo_check.contract.model import Contract, Property
 from dativo_check.lineage.graph import Graph, build
-from dativo_check.versions import sort_key
+from dativo_check.core.versions import sort_key
 
 # What a classification that is there but is not text (`[restricted]`, `7`) counts as: a level no policy can declare
 # (policy levels are names), so it ranks as the most sensitive. A mistake in a contract must not switch off the rules

@@ -28,8 +28,8 @@ from typing import Any, Mapping, NoReturn
 
 from dativo_check.context import rules as docs
 from dativo_check.context.policy import canonical_json
-from dativo_check.errors import UsageError
-from dativo_check.model import Finding
+from dativo_check.core.errors import UsageError
+from dativo_check.core.model import Finding
 
 GENESIS = "sha256:" + "0" * 64
 _HASH = re.compile(r"^sha256:[0-9a-f]{64}$")

@@ -19,8 +19,8 @@ from typing import Iterable
 
 from dativo_check.context import pages
 from dativo_check.context.engine import ContextService, Response
-from dativo_check.errors import UsageError
-from dativo_check.fsutil import Sandbox, write_atomic
+from dativo_check.core.errors import UsageError
+from dativo_check.core.fsutil import Sandbox, write_atomic
 
 INDEX = "index.json"
 LLMS = "llms.txt"

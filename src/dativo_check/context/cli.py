@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from dativo_check import cliutil
-from dativo_check.errors import UsageError
+from dativo_check.core.errors import UsageError
 
 EXIT_OK, EXIT_DENIED = 0, 1
 REQUESTER_ENV = "DATIVO_CONTEXT_REQUESTER"
@@ -274,7 +274,7 @@ def _policy_path(config: Any, given: str | None) -> str:
 
 
 def _report(args: argparse.Namespace, command: str, files: tuple[str, ...], findings: Any, config: Any) -> int:
-    from dativo_check.model import Finding
+    from dativo_check.core.model import Finding
     from dativo_check.report import Report, renderer, settle
 
     report = settle(Report(command, files, tuple(sorted(findings, key=Finding.sort_key))), config.rule_levels)

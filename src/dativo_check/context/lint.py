@@ -10,7 +10,7 @@ from typing import Any, Iterator, Sequence
 
 from dativo_check.context import rules as docs
 from dativo_check.context.policy import RESERVED_IDS, AssetSelector, Policy, Rule, Who
-from dativo_check.model import Finding
+from dativo_check.core.model import Finding
 
 
 def lint(policy: Policy, document: Any) -> list[Finding]:

@@ -12,7 +12,7 @@ annotations` here: the SDK reads the tools' parameter annotations at runtime, an
 from typing import Any
 
 from dativo_check.context.engine import ContextService, Response
-from dativo_check.errors import UsageError
+from dativo_check.core.errors import UsageError
 
 INSTRUCTIONS = (
     "Metadata about the organisation's data contracts (names, types, descriptions, owners, lineage, costs), as far "

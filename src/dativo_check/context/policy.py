@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from dativo_check.config import CLASSIFICATIONS
-from dativo_check.errors import UsageError
-from dativo_check.model import Finding, Level
+from dativo_check.core.errors import UsageError
+from dativo_check.core.model import Finding, Level
 
 CAPABILITIES = ("schema", "lineage", "finops", "governance")
 # From the least to the most strict; a property no action matches is shown ("show").
@@ -236,14 +236,14 @@ class LoadedPolicy:
 
 def load_policy(path: str | Path, display: str | None = None) -> LoadedPolicy:
     """Read, validate and lint a policy file; YAML and schema problems are findings, never exceptions."""
-    from dativo_check.contract.loader import load_path
+    from dativo_check.yamlio.loader import load_path
 
     return _checked(load_path(path, display or str(path), noun="policy", keys=_schema()["required"]))
 
 
 def load_policy_bytes(raw: bytes, display: str) -> LoadedPolicy:
     """A policy from the bytes of a file (such as a git blob)."""
-    from dativo_check.contract.loader import load_bytes
+    from dativo_check.yamlio.loader import load_bytes
 
     return _checked(load_bytes(raw, display, noun="policy", keys=_schema()["required"]))
 
@@ -287,7 +287,7 @@ def schema_problems(data: Any) -> list[tuple[str, str, bool]]:
     """(JSON pointer, message, at key) for every way `data` does not match the policy schema."""
     import jsonschema_rs
 
-    from dativo_check import schema_errors
+    from dativo_check.yamlio import schema_errors
 
     schema = _schema()
     validator = jsonschema_rs.Draft201909Validator(schema)
@@ -298,7 +298,7 @@ def schema_problems(data: Any) -> list[tuple[str, str, bool]]:
 
 
 def _schema() -> Any:
-    from dativo_check import resources
+    from dativo_check.core import resources
 
     return resources.load_json_schema("context-policy.schema.json")
 

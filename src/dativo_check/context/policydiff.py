@@ -22,7 +22,7 @@ from dativo_check.context.assets import Catalog
 from dativo_check.context.decide import FieldPolicy, decide
 from dativo_check.context.policy import ACTIONS, CAPABILITIES, AssetFacts, FieldFacts, Policy
 from dativo_check.context.text import clean
-from dativo_check.model import Finding
+from dativo_check.core.model import Finding
 
 # Above this many probe assets the cheapest dimension (contract-id probes) is reduced to one.
 MAX_PROBES = 20_000

@@ -15,8 +15,8 @@ from dativo_check.context.assets import Catalog
 from dativo_check.context.decide import decide
 from dativo_check.context.engine import field_actions
 from dativo_check.context.policy import CAPABILITIES, Policy
-from dativo_check.errors import UsageError
-from dativo_check.model import Finding
+from dativo_check.core.errors import UsageError
+from dativo_check.core.model import Finding
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,9 @@ def load_suite(path: str) -> Suite:
     """A test file, or a UsageError that names each problem with its line."""
     import jsonschema_rs
 
-    from dativo_check import resources, schema_errors
-    from dativo_check.contract.loader import load_path
+    from dativo_check.core import resources
+    from dativo_check.yamlio import schema_errors
+    from dativo_check.yamlio.loader import load_path
 
     schema = resources.load_json_schema("context", "policy-tests.schema.json")
     result = load_path(path, noun="policy test", keys=schema["required"])

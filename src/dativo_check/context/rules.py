@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from dativo_check.ruledoc import from_text
+from dativo_check.core.ruledoc import from_text
 
 POLICY_INVALID = from_text("policy-invalid", "error", "context", "policy", """
     A context policy file is YAML that matches schemas/context-policy.schema.json.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from dativo_check.hidden import is_hidden, plain
+from dativo_check.core.hidden import is_hidden, plain
 
 def clean(value: str, limit: int) -> str:
     """`value` on one line, without control or invisible characters, cut to `limit` characters (ending in `…`)."""

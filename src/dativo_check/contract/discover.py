@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from dativo_check.config import Config
-from dativo_check.fsutil import read_regular
+from dativo_check.core.fsutil import read_regular
 
 YAML_SUFFIXES = (".yaml", ".yml")
 SKIPPED_FOLDERS = frozenset({

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from dativo_check.errors import UsageError
+from dativo_check.core.errors import UsageError
 
 
 class GitError(UsageError):

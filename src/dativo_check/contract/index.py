@@ -16,7 +16,7 @@ from typing import Iterable, Sequence
 
 from dativo_check.config import Config
 from dativo_check.contract.model import Contract
-from dativo_check.versions import sort_key
+from dativo_check.core.versions import sort_key
 
 _ID_LINE = re.compile(rb"^id:[ \t]*[\"']?([^\"'#\r\n]+?)[\"']?[ \t]*(?:#[^\r\n]*)?\r?$", re.MULTILINE)
 _VERSION_LINE = re.compile(rb"^version:[ \t]*[\"']?([^\"'#\r\n]+?)[\"']?[ \t]*(?:#[^\r\n]*)?\r?$", re.MULTILINE)
@@ -81,7 +81,7 @@ class ContractIndex:
     def _load(self, contract_id: str) -> Contract | None:
         if self._config is None:
             return None
-        from dativo_check.contract.loader import load_path
+        from dativo_check.yamlio.loader import load_path
 
         candidates = sorted(self.files_with_id(contract_id), key=lambda e: sort_key(e.version), reverse=True)
         for entry in candidates:

@@ -10,9 +10,9 @@ from typing import Iterable, Sequence
 
 from dativo_check.config import Config, Limits
 from dativo_check.contract.discover import display_path
-from dativo_check.contract.loader import LoadResult, load_path
+from dativo_check.yamlio.loader import LoadResult, load_path
 from dativo_check.contract.model import Contract
-from dativo_check.model import Finding
+from dativo_check.core.model import Finding
 
 # Below this many files a second process costs more than it saves.
 PARALLEL_FROM = 200

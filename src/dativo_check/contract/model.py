@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Iterator, Mapping
 
-from dativo_check.contract.loader import Document
-from dativo_check.pointer import join_pointer
-from dativo_check.model import Finding, Level
+from dativo_check.yamlio.loader import Document
+from dativo_check.core.pointer import join_pointer
+from dativo_check.core.model import Finding, Level
 
 LIFECYCLE = ("proposed", "draft", "active", "deprecated", "retired")
 

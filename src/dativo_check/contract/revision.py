@@ -8,10 +8,10 @@ from typing import Callable, Mapping, Sequence
 from dativo_check.config import Config
 from dativo_check.contract import git, layout
 from dativo_check.contract.discover import candidate, is_contract
-from dativo_check.contract.loader import load_bytes
+from dativo_check.yamlio.loader import load_bytes
 from dativo_check.contract.model import Contract
-from dativo_check.model import Finding
-from dativo_check.versions import sort_key
+from dativo_check.core.model import Finding
+from dativo_check.core.versions import sort_key
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import Any, Mapping, Sequence
 from dativo_check.contract.model import Property, mapping
 from dativo_check.dbt.names import inert, sql_column
 from dativo_check.diff.quality import valid_values
-from dativo_check.durations import DAY, HOUR, MINUTE, MONTH, YEAR, duration_seconds
+from dativo_check.core.durations import DAY, HOUR, MINUTE, MONTH, YEAR, duration_seconds
 
 _NULL_RULES = {"nullcheck", "notnull", "nullvalues"}
 _MISSING_RULES = {"missingvalues"}
@@ -460,7 +460,7 @@ _DATEPARTS = tuple((part, round(size)) for part, size in (("year", YEAR), ("mont
 def retention(sla: Mapping[str, Any] | None) -> tuple[int, str] | None:
     """The retention SLA as (count, datepart) for `dativo_retention`, in the largest datepart that measures it whole.
 
-    It is read as every SLA duration is (`dativo_check.durations`: `P6M`, `1 y`, `m` minutes, a bare number days),
+    It is read as every SLA duration is (`dativo_check.core.durations`: `P6M`, `1 y`, `m` minutes, a bare number days),
     so dbt tests the retention the diff compares and the cost estimate prices.
     """
     seconds = duration_seconds(sla.get("value"), sla.get("unit")) if sla else None

@@ -27,11 +27,11 @@ from dativo_check.dbt.selection import Series
 from dativo_check.contract.model import Contract, Property, SchemaObject, items, mapping, server_of, text
 from dativo_check.dbt import data_tests
 from dativo_check.dbt.names import dbt_name, inert, is_identifier, jinja_string, sql_column
-from dativo_check.durations import duration_seconds
-from dativo_check.model import Finding
-from dativo_check.ruledoc import from_text
+from dativo_check.core.durations import duration_seconds
+from dativo_check.core.model import Finding
+from dativo_check.core.ruledoc import from_text
 from dativo_check.contract.references import parse_reference
-from dativo_check.storage_types import physical_family
+from dativo_check.core.storage_types import physical_family
 
 UNMAPPED = from_text("dbt-unmapped", "info", "dbt", "dbt", """
     What a contract states that has no dbt form is reported, not dropped.
@@ -365,7 +365,7 @@ def loaded_at_column(table: Table, settings: DbtSettings) -> str | None:
 def _freshness(contract: Contract) -> dict[str, Any] | None:
     """dbt freshness from the SLA: warn after one update interval, fail after interval plus latency.
 
-    The durations are read as every SLA duration is (`dativo_check.durations`: `PT30M`, `2 h`, `m` minutes, a bare
+    The durations are read as every SLA duration is (`dativo_check.core.durations`: `PT30M`, `2 h`, `m` minutes, a bare
     number days), so the freshness dbt checks is the one the diff compares and the cost estimate prices.
     """
     def minutes(name: str) -> int | None:
@@ -575,7 +575,7 @@ def _header(kind: str, tables: Sequence[Table]) -> str:
 
 
 def _yaml_file(path: str, data: dict[str, Any], tables: Sequence[Table]) -> GeneratedFile:
-    from dativo_check.yamlout import dump
+    from dativo_check.yamlio.writer import dump
 
     return GeneratedFile(path, _header("yaml", tables) + dump(data), yaml=True)
 

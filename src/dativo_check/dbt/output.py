@@ -22,10 +22,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Iterator
 
 from dativo_check.dbt.generate import GeneratedFile, Generation, sanitize_path
-from dativo_check.errors import UsageError
-from dativo_check.fsutil import NotRegular, Sandbox, read_regular, write_atomic
-from dativo_check.model import Finding
-from dativo_check.ruledoc import from_text
+from dativo_check.core.errors import UsageError
+from dativo_check.core.fsutil import NotRegular, Sandbox, read_regular, write_atomic
+from dativo_check.core.model import Finding
+from dativo_check.core.ruledoc import from_text
 
 SKIPPED = from_text("dbt-output-skipped", "error", "dbt", "dbt", """
     Nothing in the dbt output folder is followed, read or replaced unless it is a regular UTF-8 file.
@@ -272,7 +272,7 @@ def _regenerated(file: GeneratedFile, old: str) -> tuple[str, str]:
     existing = _existing(file, old)
     if existing is None:
         return file.text, "update"
-    from dativo_check.yamlout import dump
+    from dativo_check.yamlio.writer import dump
 
     header = file.text.split("\n", 1)[0] + "\n"
     merged = merge(_read(file.text), existing)

@@ -6,7 +6,7 @@ from dativo_check.config import DbtSettings
 
 
 def project_yaml(settings: DbtSettings) -> str:
-    from dativo_check.yamlout import dump
+    from dativo_check.yamlio.writer import dump
 
     project = {
         "name": settings.project_name,

@@ -15,9 +15,9 @@ from typing import Sequence
 
 from dativo_check.contract import layout
 from dativo_check.contract.model import Contract, text
-from dativo_check.model import Finding
-from dativo_check.ruledoc import from_text
-from dativo_check.versions import parse, sort_key
+from dativo_check.core.model import Finding
+from dativo_check.core.ruledoc import from_text
+from dativo_check.core.versions import parse, sort_key
 
 DUPLICATE = from_text("dbt-duplicate", "error", "dbt", "dbt", """
     Each contract and each table becomes dbt resources once.

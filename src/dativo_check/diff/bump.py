@@ -9,13 +9,13 @@ from typing import Mapping, Sequence
 
 from dativo_check.config import Config
 from dativo_check.contract import git, layout
-from dativo_check.contract.loader import load_text
+from dativo_check.yamlio.loader import load_text
 from dativo_check.diff.engine import ContractDiff
 from dativo_check.diff.run import DiffRun
-from dativo_check.errors import UsageError
-from dativo_check.fsutil import inside, write_atomic
-from dativo_check.model import Bump
-from dativo_check.versions import parse
+from dativo_check.core.errors import UsageError
+from dativo_check.core.fsutil import inside, write_atomic
+from dativo_check.core.model import Bump
+from dativo_check.core.versions import parse
 
 
 @dataclass(frozen=True)

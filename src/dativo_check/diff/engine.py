@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from dativo_check.contract.model import Contract
 from dativo_check.diff import gate, walk
 from dativo_check.diff.rules import ChangeRule, Delta, all_rules
-from dativo_check.model import (
+from dativo_check.core.model import (
     Bump,
     Change,
     Finding,
@@ -18,7 +18,7 @@ from dativo_check.model import (
     Verdict,
     mode_verdict,
 )
-from dativo_check.ruledoc import verdict_bump, verdict_level
+from dativo_check.core.ruledoc import verdict_bump, verdict_level
 
 ADDED, DELETED, CHANGED, UNCHANGED, NOT_COMPARED = "added", "deleted", "changed", "unchanged", "not-compared"
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from dativo_check.contract.model import Contract
-from dativo_check.model import Bump, Change, Finding, Level
-from dativo_check.ruledoc import from_text
-from dativo_check.versions import parse
+from dativo_check.core.model import Bump, Change, Finding, Level
+from dativo_check.core.ruledoc import from_text
+from dativo_check.core.versions import parse
 
 UNDER_BUMP = from_text("version-under-bumped", "error", "gate", "version", """
     The version bump is at least the bump the changes need.

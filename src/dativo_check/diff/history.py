@@ -8,12 +8,12 @@ from typing import Sequence
 
 from dativo_check.config import Config
 from dativo_check.contract import git
-from dativo_check.contract.loader import load_bytes
+from dativo_check.yamlio.loader import load_bytes
 from dativo_check.contract.model import Contract
 from dativo_check.diff.engine import DiffOptions, compare
 from dativo_check.diff.normal import content_hash
-from dativo_check.model import Bump
-from dativo_check.versions import sort_key
+from dativo_check.core.model import Bump
+from dativo_check.core.versions import sort_key
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,8 @@ def contract_files(config: Config, id_or_path: str) -> tuple[str, list[str]]:
     """The contract id and the files that hold it now, from an id or a path."""
     from dativo_check.contract.discover import display_path
     from dativo_check.contract.index import ContractIndex
-    from dativo_check.contract.loader import load_path
-    from dativo_check.errors import UsageError
+    from dativo_check.yamlio.loader import load_path
+    from dativo_check.core.errors import UsageError
 
     contract_id, paths = id_or_path, []
     if Path(id_or_path).exists():
@@ -112,7 +112,7 @@ def earlier_in_major(config: Config, base: Contract, head: Contract, paths: Sequ
 
     Versions before the last major bump were allowed to break, so they are not held against the head.
     """
-    from dativo_check.versions import parse
+    from dativo_check.core.versions import parse
 
     anchor = parse(base.version)
     if anchor is None:

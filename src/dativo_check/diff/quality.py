@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from dativo_check.model import Direction
+from dativo_check.core.model import Direction
 
 LOWER = ("mustBeGreaterThan", "mustBeGreaterOrEqualTo", "mustBeGreaterThanOrEqualTo")
 UPPER = ("mustBeLessThan", "mustBeLessOrEqualTo", "mustBeLessThanOrEqualTo")

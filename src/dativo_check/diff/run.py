@@ -16,7 +16,7 @@ from dativo_check.contract.model import Contract
 from dativo_check.contract.references import referenced_ids
 from dativo_check.diff import gate
 from dativo_check.diff.engine import ContractDiff, DiffOptions, RuleSetting, compare, not_compared
-from dativo_check.model import Bump, Finding, Level
+from dativo_check.core.model import Bump, Finding, Level
 
 
 @dataclass(frozen=True)

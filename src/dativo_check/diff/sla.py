@@ -2,7 +2,7 @@
 
 Each value is read as an amount of what its property measures, so that the same promise spelled otherwise is no
 change (`PT24H` and `1 d`, `99.5 percent` and `"99.5%"`). Durations are read as everywhere in the product
-(`dativo_check.durations`). The SLA properties ODCS recommends (case-insensitive, with their synonyms), and
+(`dativo_check.core.durations`). The SLA properties ODCS recommends (case-insensitive, with their synonyms), and
 `freshness`, `responseTime` and `uptime`, have a direction:
 
 | property | read as | better when |
@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from typing import Any, Callable, Mapping
 
-from dativo_check.durations import duration_seconds, no_unit, number
-from dativo_check.model import Direction
-from dativo_check.timefmt import parse_time
+from dativo_check.core.durations import duration_seconds, no_unit, number
+from dativo_check.core.model import Direction
+from dativo_check.core.timefmt import parse_time
 
 
 @dataclass(frozen=True)

@@ -39,9 +39,9 @@ from typing import Any, Callable, Iterable, Sequence
 from dativo_check.finops.estimate import RunPrices, RunUsage, run_cost
 from dativo_check.finops.metrics import RunMetrics
 from dativo_check.finops.pricing import Pricing
-from dativo_check.model import Finding
-from dativo_check.ruledoc import RuleDoc, from_text
-from dativo_check.timefmt import rfc3339
+from dativo_check.core.model import Finding
+from dativo_check.core.ruledoc import RuleDoc, from_text
+from dativo_check.core.timefmt import rfc3339
 
 COST = "cost"
 METRICS = (COST, "cpu_seconds", "duration_seconds", "bytes_written", "rows_written", "api_calls")

@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterator
 
-from dativo_check import fsutil
+from dativo_check.core import fsutil
 from dativo_check.finops import metrics
 
 _STATUSES = ("success", "failed")

@@ -15,8 +15,8 @@ from dativo_check.contract.model import Contract
 from dativo_check.finops.estimate import Estimate, Unestimable, Usage, cost, estimate
 from dativo_check.finops.metrics import History, RunMetrics
 from dativo_check.finops.pricing import Pricing
-from dativo_check.model import Finding, Level
-from dativo_check.ruledoc import from_text
+from dativo_check.core.model import Finding, Level
+from dativo_check.core.ruledoc import from_text
 
 COST_INCREASE = from_text("cost-increase", "warning", "finops", "finops", """
     A change does not raise a contract's monthly cost beyond the configured thresholds.

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from dativo_check.contract.model import Contract, Property, SchemaObject, items, text
-from dativo_check import durations
-from dativo_check.durations import duration_seconds
+from dativo_check.core import durations
+from dativo_check.core.durations import duration_seconds
 from dativo_check.finops.metrics import RunMetrics
 from dativo_check.finops.pricing import Pricing
-from dativo_check.storage_types import estimated_bytes
+from dativo_check.core.storage_types import estimated_bytes
 
 DAYS_PER_MONTH = durations.MONTH / durations.DAY  # the calendar month the SLA durations use
 RECENT_RUNS = 30
@@ -113,7 +113,7 @@ class Unestimable:
 
 
 def _seconds(sla: Mapping[str, Any] | None) -> float | None:
-    """A frequency or retention SLA in seconds, read as every SLA duration is (`dativo_check.durations`); None when
+    """A frequency or retention SLA in seconds, read as every SLA duration is (`dativo_check.core.durations`); None when
     absent, not a positive duration, or in an unknown unit."""
     seconds = duration_seconds(sla.get("value"), sla.get("unit")) if sla else None
     return seconds if seconds is not None and seconds > 0 else None

@@ -32,9 +32,9 @@ from datetime import datetime, timezone
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
-from dativo_check.errors import UsageError
+from dativo_check.core.errors import UsageError
 from dativo_check.finops.estimate import Estimate, Unestimable
-from dativo_check.timefmt import rfc3339
+from dativo_check.core.timefmt import rfc3339
 
 FOCUS_VERSION = "1.2"
 FORMATS = ("focus-csv", "focus-json")

@@ -13,9 +13,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from dativo_check.model import Finding
-from dativo_check.ruledoc import from_text
-from dativo_check.timefmt import parse_time
+from dativo_check.core.model import Finding
+from dativo_check.core.ruledoc import from_text
+from dativo_check.core.timefmt import parse_time
 
 SCHEMA_TAG = "dativo-run-metrics/1"
 
@@ -157,7 +157,7 @@ def _records(path: Path, history: History) -> Iterator[tuple[int, Any]]:
 def _validator() -> Any:
     import jsonschema_rs
 
-    from dativo_check import resources
+    from dativo_check.core import resources
 
     return jsonschema_rs.Draft201909Validator(resources.load_json_schema("finops", "run-metrics.schema.json"),
                                               validate_formats=True)

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-from dativo_check.errors import UsageError
+from dativo_check.core.errors import UsageError
 
 _SERVER_ALIASES = {"postgresql": "postgres", "cloudsql": "postgres"}
 
@@ -71,7 +71,7 @@ def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, An
 
 def load_pricing(path: str | Path | None = None) -> Pricing:
     """The default prices, with a pricing file's prices over them when one is given."""
-    from dativo_check import resources
+    from dativo_check.core import resources
 
     default = _read(resources.schema_path("finops", "pricing-default.yaml"), "the default pricing")
     if path is None:
@@ -83,7 +83,7 @@ def load_pricing(path: str | Path | None = None) -> Pricing:
 
 
 def _schema() -> Any:
-    from dativo_check import resources
+    from dativo_check.core import resources
 
     return resources.load_json_schema("finops", "pricing.schema.json")  # cached by resources
 
@@ -98,14 +98,14 @@ def _validator() -> Any:
 
 @lru_cache(maxsize=None)
 def _vocabulary() -> frozenset[str]:
-    from dativo_check import schema_errors
+    from dativo_check.yamlio import schema_errors
 
     return schema_errors.vocabulary_of(_schema())
 
 
 def _read(path: Path, label: str) -> dict[str, Any]:
-    from dativo_check import schema_errors
-    from dativo_check.contract.loader import load_path
+    from dativo_check.yamlio import schema_errors
+    from dativo_check.yamlio.loader import load_path
 
     if not path.is_file():
         raise UsageError(f"{label}: pricing file not found")

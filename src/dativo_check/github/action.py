@@ -10,7 +10,7 @@ import secrets
 import sys
 from typing import Any, Mapping, TextIO
 
-from dativo_check.errors import UsageError
+from dativo_check.core.errors import UsageError
 from dativo_check.github.api import GitHubApi, GitHubError
 from dativo_check.github.comment import DEFAULT_AUTHOR, Outcome, Target, publish
 from dativo_check.github.event import RunContext

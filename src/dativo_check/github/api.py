@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from dativo_check import __version__
-from dativo_check.httputil import OPENER
+from dativo_check.core.httputil import OPENER
 
 _NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
 

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from dativo_check.errors import UsageError
+from dativo_check.core.errors import UsageError
 
 ZERO_SHA = "0" * 40
 

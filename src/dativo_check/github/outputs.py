@@ -6,7 +6,7 @@ import secrets
 from typing import Mapping, Sequence
 
 from dativo_check.report.github_format import annotation, finding_annotation
-from dativo_check.hidden import visible
+from dativo_check.core.hidden import visible
 
 # a one-line output is a str; a multi-line one is its lines
 OutputValue = str | Sequence[str]

@@ -288,7 +288,7 @@ def read_manifest(path: str) -> dict[str, Any]:
     """A dbt `manifest.json`, or a UsageError that says what is wrong with it."""
     import json
 
-    from dativo_check.errors import UsageError
+    from dativo_check.core.errors import UsageError
 
     try:
         with open(path, encoding="utf-8") as handle:

@@ -42,7 +42,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from dativo_check import __version__
 from dativo_check.contract.model import Contract, Property, SchemaObject, items, mapping, text
 from dativo_check.lineage.graph import DATASET, FLOW, Graph, Node, server_of
-from dativo_check.timefmt import parse_time, rfc3339
+from dativo_check.core.timefmt import parse_time, rfc3339
 
 OPENLINEAGE_VERSION = "2-0-2"
 CORE_SCHEMA_URL = f"https://openlineage.io/spec/{OPENLINEAGE_VERSION}/OpenLineage.json"
@@ -74,7 +74,7 @@ PRODUCER = producer_url()
 @lru_cache(maxsize=None)
 def vendored_schemas() -> dict[str, Any]:
     """Every vendored schema (core, facets, dativo's own) by its `$id`."""
-    from dativo_check import resources
+    from dativo_check.core import resources
 
     root = resources.schema_path("openlineage")
     found: dict[str, Any] = {}

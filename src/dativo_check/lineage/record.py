@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from dativo_check import __version__
-from dativo_check.errors import UsageError
-from dativo_check.fsutil import safe_name, write_new
+from dativo_check.core.errors import UsageError
+from dativo_check.core.fsutil import safe_name, write_new
 from dativo_check.lineage.openlineage import CORE_SCHEMA_URL, PRODUCER, check_event, facet, vendored_schemas
-from dativo_check.timefmt import parse_time, rfc3339
+from dativo_check.core.timefmt import parse_time, rfc3339
 
 EVENT_TYPES = ("START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER")
 _STATUS_ALIASES = {
@@ -389,7 +389,7 @@ def emit(event: Mapping[str, Any], url: str, *, token: str | None = None, retrie
     import urllib.request
     from urllib.parse import unquote, urlsplit, urlunsplit
 
-    from dativo_check.httputil import OPENER
+    from dativo_check.core.httputil import OPENER
 
     target = endpoint(url)
     shown = shown_url(target)

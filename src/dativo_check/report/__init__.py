@@ -6,10 +6,10 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Mapping
 
-from dativo_check.model import Change, Finding, Level, apply_levels, count_levels
+from dativo_check.core.model import Change, Finding, Level, apply_levels, count_levels
 
 if TYPE_CHECKING:
-    from dativo_check.ci import GateDecision
+    from dativo_check.pipeline import GateDecision
     from dativo_check.diff.engine import ContractDiff
     from dativo_check.finops.delta import CostReport
     from dativo_check.github.event import RunContext

@@ -8,7 +8,7 @@ from typing import Any, Mapping, Sequence
 from dativo_check.finops.anomalies import JobReport
 from dativo_check.finops.delta import CostReport
 from dativo_check.finops.estimate import Estimate, Unestimable, group_totals
-from dativo_check.model import Finding
+from dativo_check.core.model import Finding
 from dativo_check.report.markdown import code, escape, money
 
 

@@ -7,9 +7,9 @@ shows); the one-line properties (file, title) keep none.
 
 from __future__ import annotations
 
-from dativo_check.model import Finding, Level
+from dativo_check.core.model import Finding, Level
 from dativo_check.report import Report
-from dativo_check.hidden import visible
+from dativo_check.core.hidden import visible
 
 _COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 

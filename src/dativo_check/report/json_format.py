@@ -53,7 +53,7 @@ def read_document(raw: bytes) -> dict:
     """A JSON report read back, checked against schemas/report.schema.json; ValueError says what is wrong."""
     import jsonschema_rs
 
-    from dativo_check import resources
+    from dativo_check.core import resources
 
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise ValueError(f"it is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB")

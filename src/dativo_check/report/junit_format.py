@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dativo_check.model import Level
+from dativo_check.core.model import Level
 from dativo_check.report import Report
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Sequence
 
-from dativo_check.hidden import visible
+from dativo_check.core.hidden import visible
 from dativo_check.lineage.graph import CONSUMER, EXPOSURE, EXTERNAL, MODEL, REFERENCES, Graph, Node
 from dativo_check.lineage.impact import ContractImpact
 

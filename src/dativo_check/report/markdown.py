@@ -1,6 +1,6 @@
 """Markdown from untrusted text: contract text must not become markup, HTML, links, mentions or workflow commands.
 
-Hidden and reordering characters are shown as code points (`dativo_check.hidden.visible`), here as in GitHub
+Hidden and reordering characters are shown as code points (`dativo_check.core.hidden.visible`), here as in GitHub
 annotations and the step outputs.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from dativo_check.hidden import visible
+from dativo_check.core.hidden import visible
 
 # what means something inside a line of Markdown on GitHub: emphasis, code, links and images, tables, strike,
 # issue references (#12); HTML is turned into entities separately

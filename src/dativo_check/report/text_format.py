@@ -3,8 +3,8 @@ contract for diffs, then a summary."""
 
 from __future__ import annotations
 
-from dativo_check.hidden import visible
-from dativo_check.model import Finding
+from dativo_check.core.hidden import visible
+from dativo_check.core.model import Finding
 from dativo_check.report import Report
 
 Line = list[tuple[str, str]]

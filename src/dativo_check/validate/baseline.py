@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Iterable, Mapping, Sequence
 
-from dativo_check.model import Finding
+from dativo_check.core.model import Finding
 
 
 def mark_new(head: Iterable[Finding], base: Sequence[Finding], base_file_of: Mapping[str, str]) -> list[Finding]:

@@ -9,8 +9,8 @@ from dativo_check.config import ADVISORY, Config, ProfileSettings
 from dativo_check.contract.index import ContractIndex
 from dativo_check.contract.legacy import dcs_version, legacy_shape
 from dativo_check.contract.model import Contract
-from dativo_check.model import Finding, Level, capped
-from dativo_check.ruledoc import from_text
+from dativo_check.core.model import Finding, Level, capped
+from dativo_check.core.ruledoc import from_text
 from dativo_check.validate import schema
 
 LEGACY_FORMAT = from_text("legacy-format", "error", "schema", "schema", """

@@ -9,8 +9,8 @@ from typing import Any, Iterator
 
 from dativo_check.contract.legacy import dcs_version
 from dativo_check.contract.model import Contract
-from dativo_check.model import Finding
-from dativo_check.ruledoc import from_text
+from dativo_check.core.model import Finding
+from dativo_check.core.ruledoc import from_text
 
 SCHEMAS = {
     "v3.0.0": "odcs-json-schema-v3.0.0.json",
@@ -103,14 +103,15 @@ def _validator(file_name: str) -> Any:
     """Compile each schema once per process."""
     import jsonschema_rs
 
-    from dativo_check import resources
+    from dativo_check.core import resources
 
     return jsonschema_rs.Draft201909Validator(resources.load_json_schema("odcs", file_name), validate_formats=True)
 
 
 @lru_cache(maxsize=None)
 def _vocabulary(file_name: str) -> frozenset[str]:
-    from dativo_check import resources, schema_errors
+    from dativo_check.core import resources
+    from dativo_check.yamlio import schema_errors
 
     return schema_errors.vocabulary_of(resources.load_json_schema("odcs", file_name))
 
@@ -142,7 +143,7 @@ def check(contract: Contract, strict: bool) -> Iterator[Finding]:
     validator = _validator(file_name)
     if validator.is_valid(contract.data):
         return
-    from dativo_check import schema_errors
+    from dativo_check.yamlio import schema_errors
 
     fits = _versions_that_fit(contract.data, api_version)
     wrong_version = (f"the declared apiVersion {api_version} is likely the mistake: the contract is valid under "

@@ -18,8 +18,8 @@ from types import ModuleType
 from typing import Any, Iterator
 
 from dativo_check.diff.normal import normalise
-from dativo_check.model import Bump, Direction, Verdict
-from dativo_check.ruledoc import Compatibility, RuleDoc, from_text, verdict_level
+from dativo_check.core.model import Bump, Direction, Verdict
+from dativo_check.core.ruledoc import Compatibility, RuleDoc, from_text, verdict_level
 
 MODULES = (
     "documentation_changed",

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from dativo_check.diff.rules import Delta, changed, key_pointer, subject
-from dativo_check.model import Verdict
+from dativo_check.core.model import Verdict
 
 ID = "logical-type-changed"
 CATEGORY = "schema"

@@ -22,8 +22,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from dativo_check.diff.rules import Delta, key_pointer, subject
-from dativo_check.model import Verdict
-from dativo_check.storage_types import FLOAT_BYTES, INTEGER_BYTES, canonical, physical_family, type_arguments
+from dativo_check.core.model import Verdict
+from dativo_check.core.storage_types import FLOAT_BYTES, INTEGER_BYTES, canonical, physical_family, type_arguments
 
 ID = "physical-type-changed"
 CATEGORY = "schema"

@@ -23,7 +23,7 @@ from typing import Iterator
 
 from dativo_check.contract.model import mapping
 from dativo_check.diff.rules import Delta, changed, key_pointer
-from dativo_check.model import Direction, Verdict
+from dativo_check.core.model import Direction, Verdict
 
 ID = "price-changed"
 CATEGORY = "commercial"

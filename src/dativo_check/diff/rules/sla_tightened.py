@@ -25,7 +25,7 @@ from typing import Iterator
 from dativo_check.contract.model import text
 from dativo_check.diff.rules import Delta
 from dativo_check.diff.sla import describe, sla_direction
-from dativo_check.model import Direction
+from dativo_check.core.model import Direction
 
 ID = "sla-tightened"
 CATEGORY = "sla"

@@ -14,7 +14,7 @@ from functools import lru_cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from dativo_check.ruledoc import RuleDoc, from_module
+from dativo_check.core.ruledoc import RuleDoc, from_module
 
 if TYPE_CHECKING:
     from dativo_check.config import Config

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dativo_check.durations import duration_seconds
+from dativo_check.core.durations import duration_seconds
 
 ID = "profile-retention"
 LEVEL = "error"

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dativo_check.storage_types import ACCEPTS, TEMPORAL_ENCODINGS, decimal_scale, physical_family
+from dativo_check.core.storage_types import ACCEPTS, TEMPORAL_ENCODINGS, decimal_scale, physical_family
 
 ID = "type-compatible"
 LEVEL = "warning"

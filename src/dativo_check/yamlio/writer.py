@@ -137,7 +137,7 @@ def _implicit(text: str) -> bool:
 def _resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     from yaml.resolver import Resolver
 
-    from dativo_check.contract.loader import FLOAT_PATTERN, INT_PATTERN
+    from dativo_check.yamlio.loader import FLOAT_PATTERN, INT_PATTERN
 
     table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
     for first, entries in Resolver.yaml_implicit_resolvers.items():

@@ -7,7 +7,7 @@ import textwrap
 from dataclasses import dataclass
 from types import ModuleType
 
-from dativo_check.model import Bump, Direction, Finding, Level, Verdict, mode_verdict
+from dativo_check.core.model import Bump, Direction, Finding, Level, Verdict, mode_verdict
 
 # The level a change gets from its verdict, unless configured otherwise.
 _VERDICT_LEVELS = {Verdict.BREAKS: Level.ERROR, Verdict.MAY_BREAK: Level.WARNING, Verdict.SAFE: Level.INFO}

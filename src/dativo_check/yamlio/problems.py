@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dativo_check.ruledoc import RuleDoc, from_text
+from dativo_check.core.ruledoc import RuleDoc, from_text
 
 Problem = RuleDoc
 

@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Sequence
 from dativo_check.config import Config
 from dativo_check.contract import git
 from dativo_check.contract.revision import Revision
-from dativo_check.model import Finding, Level
+from dativo_check.core.model import Finding, Level
 from dativo_check.report import Report, settle
-from dativo_check.ruledoc import from_text
 
 if TYPE_CHECKING:
     from dativo_check.contract.index import ContractIndex
@@ -27,28 +26,7 @@ if TYPE_CHECKING:
 
 FAIL_ON = ("error", "warning", "never")
 
-DBT_DRIFT = from_text("dbt-drift", "error", "dbt", "dbt", """
-    The committed dbt files are what `dativo-check dbt generate` makes from the contracts.
 
-    When the repository has a dbt project folder (`dbt.out`, default `dbt`) with generated files, the pull-request
-    check regenerates them in memory and reports every file that would be created, changed or deleted. Hand-added
-    keys and tests in generated property files are kept by the generator and are not drift. Fix it by running
-    `dativo-check dbt generate` and committing the result (the `dativo-dbt` pre-commit hook does this on commit).
-
-    PASS:
-
-        # dbt/models/sources/stripe.yml matches the contracts
-        $ dativo-check dbt generate --check
-        dbt files in dbt are up to date
-
-    FAIL:
-
-        # a column was added to a contract, the dbt YAML was not regenerated
-        $ dativo-check dbt generate --check
-        dbt files in dbt drifted from the contracts (1 file(s))
-""")
-
-RULES = (DBT_DRIFT,)
 
 
 @dataclass(frozen=True)
@@ -197,32 +175,19 @@ def _checked(head: Sequence[Contract], run: DiffRun, everything: bool) -> tuple[
 
 
 def _dbt_drift(config: Config, tree: Revision, options: CheckOptions, notes: list[str]) -> list[Finding]:
-    from dativo_check.contract.discover import display_path
-    from dativo_check.dbt import output
+    from dativo_check.dbt import drift
 
     out = config.root / config.dbt.out
-    if not out.is_dir() or not output.has_generated_files(out):
+    if not drift.present(out):
         notes.append(f"dbt drift not checked: no generated dbt files in {config.dbt.out}/")
         return []
     if tree.findings or options.paths:
         reason = "some contracts could not be loaded" if tree.findings else "the check is limited to some paths"
         notes.append(f"dbt drift not checked: {reason}")
         return []
-    from dativo_check.dbt.generate import generate
-
-    generation = generate(tree.contracts, config.dbt, config.dbt.models)
-    where = display_path(out, config.root)
-    planned = output.plan(generation, out, where)
-    drifted = [change for change in planned.changes if change.action != "unchanged"]
-    # what could not be compared is reported as a finding too: drift there cannot be ruled out
-    skipped = f", {len(planned.skipped)} path(s) not compared" if planned.skipped else ""
-    notes.append(f"dbt drift checked in {config.dbt.out}/: {len(drifted)} file(s) out of date{skipped}")
-    what = {"create": "is missing", "update": "no longer matches the contracts",
-            "delete": "is left over from a contract or table that is gone"}
-    hint = "run `dativo-check dbt generate` and commit the result"
-    drift = [DBT_DRIFT.finding(f"{where}/{change.path}", f"generated dbt file {what[change.action]}", 1, 1, hint=hint)
-             for change in drifted]
-    return [*planned.skipped, *drift]
+    result = drift.check(tree.contracts, config.dbt, out, config.root)
+    notes.append(f"dbt drift checked in {config.dbt.out}/: {result.summary}")
+    return list(result.findings)
 
 
 def _impact(config: Config, tree: Revision, diffs: Sequence[ContractDiff], options: CheckOptions,

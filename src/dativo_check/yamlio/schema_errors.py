@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-from dativo_check.pointer import join_pointer
+from dativo_check.core.pointer import join_pointer
 
 # Where an unknown top-level key of a contract belongs; other files pass their own hint (or none).
 CONTRACT_HINT = "tool-specific metadata belongs in customProperties"

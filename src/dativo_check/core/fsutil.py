@@ -8,7 +8,7 @@ import stat
 import uuid
 from pathlib import Path
 
-from dativo_check.errors import UsageError
+from dativo_check.core.errors import UsageError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 MAX_NAME = 100  # leaves room for a timestamp and a counter within the 255 bytes a file name may have

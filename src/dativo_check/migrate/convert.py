@@ -17,11 +17,11 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from dativo_check.config import SENSITIVE, Config, ProfileSettings
 from dativo_check.contract.legacy import asset_pointer, legacy_shape
-from dativo_check.contract.loader import Document, load_path
+from dativo_check.yamlio.loader import Document, load_path
 from dativo_check.contract.model import custom_properties
-from dativo_check.model import Finding
-from dativo_check.pointer import join_pointer, split_pointer
-from dativo_check.ruledoc import RuleDoc, from_text
+from dativo_check.core.model import Finding
+from dativo_check.core.pointer import join_pointer, split_pointer
+from dativo_check.core.ruledoc import RuleDoc, from_text
 from dativo_check.validate.rules.version_semver import SEMVER, suggestion
 
 API_VERSION = "v3.0.2"
@@ -513,7 +513,7 @@ def _property(column: Located, rules: list[_Rule], notes: _Notes, profile: Profi
 
 def _types(legacy: str, physical: Any, pointer: str, notes: _Notes) -> dict:
     """Legacy `type` as logicalType (and physicalType where the legacy type names storage)."""
-    from dativo_check.storage_types import ACCEPTS, physical_family
+    from dativo_check.core.storage_types import ACCEPTS, physical_family
 
     logical = _LOGICAL.get(legacy.strip().lower())
     if logical is None:
@@ -769,7 +769,7 @@ def _not_legacy(document: Document) -> Finding:
 
 
 def _written(result: FileResult, path: Path) -> FileResult:
-    from dativo_check.fsutil import write_atomic
+    from dativo_check.core.fsutil import write_atomic
 
     try:
         write_atomic(path, result.text or "")
@@ -783,8 +783,8 @@ def _placed(result: FileResult, contract: Mapping[str, Any], out: Path, force: b
     """Write into `out/<source>/vMAJOR.MINOR/<object>.yaml`: never over a file of this run, and over an existing
     different file only with `force`."""
     from dativo_check.contract.discover import display_path
-    from dativo_check.errors import UsageError
-    from dativo_check.fsutil import write_atomic
+    from dativo_check.core.errors import UsageError
+    from dativo_check.core.fsutil import write_atomic
 
     try:
         target = output_path(contract, out)
@@ -818,8 +818,8 @@ def output_path(contract: Mapping[str, Any], out: Path | str) -> Path:
     Raises UsageError when the version is not semantic (there is no folder for it).
     """
     from dativo_check.contract import layout
-    from dativo_check.errors import UsageError
-    from dativo_check.fsutil import inside
+    from dativo_check.core.errors import UsageError
+    from dativo_check.core.fsutil import inside
 
     version = layout.major_minor(contract.get("version"))
     if version is None:
@@ -837,7 +837,7 @@ def _safe_name(value: Any) -> str:
 
 def render(contract: Mapping[str, Any]) -> str:
     """Deterministic, block-style YAML that `loader.load_text` reads back to the same data."""
-    from dativo_check.yamlout import dump
+    from dativo_check.yamlio.writer import dump
 
     return dump(contract)
 

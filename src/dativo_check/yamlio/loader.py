@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from dativo_check.config import Limits
-from dativo_check.contract import problems
-from dativo_check.fsutil import read_regular
-from dativo_check.model import Finding
-from dativo_check.pointer import split_pointer
+from dativo_check.yamlio import problems
+from dativo_check.core.fsutil import read_regular
+from dativo_check.core.model import Finding
+from dativo_check.core.pointer import split_pointer
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
