@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dativo_check.config import Config
+from dativo_check.core.errors import ConfigError
+from dativo_check.core.model import Level
 from dativo_check.core.ruledoc import RuleDoc
 
 
@@ -24,3 +27,25 @@ def all_rules() -> list[RuleDoc]:
 
 def rules_by_id() -> dict[str, RuleDoc]:
     return {rule.id: rule for rule in all_rules()}
+
+
+def check_rules(config: Config) -> Config:
+    """The configuration, once its `rules:` section names only known rules, in ways they allow; else a ConfigError
+    at the line of the first mistake."""
+    if not config.rules:
+        return config
+    import difflib
+
+    known = rules_by_id()
+    for rule in config.rules:
+        if rule.id not in known:
+            close = difflib.get_close_matches(rule.id, list(known), n=1)
+            suggestion = f"; did you mean {close[0]!r}?" if close else "; `dativo-check rules` lists them"
+            raise ConfigError(f"{rule.where}: unknown rule id {rule.id!r}{suggestion}")
+        if rule.level is not None and known[rule.id].fatal and rule.level is not Level.ERROR:
+            raise ConfigError(f"{rule.where}: {rule.id} stops a file from being checked, so it is always an error")
+        if rule.bump is not None and known[rule.id].stage != "change":
+            raise ConfigError(f"{rule.where}: only change rules take a bump; {rule.id} is a {known[rule.id].stage} "
+                              "rule")
+    return config
+

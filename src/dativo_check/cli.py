@@ -547,11 +547,11 @@ def _cost(args: argparse.Namespace) -> int:
         failed = False
     else:
         from dativo_check.diff.run import diff_refs
-        from dativo_check.finops.delta import compare_costs, thresholds_from
+        from dativo_check.finops.delta import compare_costs
 
         run = diff_refs(config, args.base, args.head, args.paths, args.compat, args.fetch)
         pairs = [(diff.base_contract, diff.head_contract) for diff in run.diffs if diff.compared]
-        delta = compare_costs(pairs, pricing, history.runs, thresholds_from(config.finops.thresholds))
+        delta = compare_costs(pairs, pricing, history.runs, config.finops.thresholds)
         delta = settle(Report("cost", (), (), cost=delta), config.rule_levels).cost
         if args.format == "markdown":
             text = cost_format.delta_markdown(cost_format.delta_dict(delta))
@@ -585,12 +585,7 @@ def _cost_anomalies(args: argparse.Namespace) -> int:
 
     config = _config(args)
     pricing, history = _finops_inputs(args, config)
-    try:
-        thresholds = anomalies.Thresholds(**{key.replace("-", "_"): value
-                                             for key, value in config.finops.anomalies.items()})
-    except ValueError as error:
-        raise UsageError(f"{config.display_source}: finops.anomalies: {error}") from None
-    reports = anomalies.detect(history.runs, pricing, thresholds)
+    reports = anomalies.detect(history.runs, pricing, config.finops.anomalies)
     found = settle(Report("cost-anomalies", (), (*history.findings, *anomalies.findings(reports))),
                    config.rule_levels).findings
     render = cost_format.anomalies_json if args.format == "json" else cost_format.anomalies_text

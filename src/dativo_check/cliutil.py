@@ -10,15 +10,20 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from dativo_check.core.errors import UsageError
 
+if TYPE_CHECKING:
+    from dativo_check.config import Config
 
-def config(args: argparse.Namespace) -> Any:
+
+def config(args: argparse.Namespace) -> Config:
+    """The configuration the command runs with: read once, its `rules:` checked against the rule catalogue."""
+    from dativo_check.catalog import check_rules
     from dativo_check.config import load_config
 
-    return load_config(explicit=args.config)
+    return check_rules(load_config(explicit=args.config))
 
 
 def use_color(args: argparse.Namespace) -> bool:

@@ -82,14 +82,68 @@ class LineageSettings:
 
 
 @dataclass(frozen=True)
+class IncreaseThresholds:
+    """When a cost increase is a warning or an error: every threshold that is set must be exceeded."""
+
+    warn_percent: float | None = 20.0
+    error_percent: float | None = 100.0
+    warn_absolute: float | None = 100.0
+    error_absolute: float | None = 1000.0
+
+
+@dataclass(frozen=True)
+class CostThresholds:
+    """`finops.thresholds`: the default, and the thresholds of single cost centres (which start from the default)."""
+
+    default: IncreaseThresholds = IncreaseThresholds()
+    cost_centers: Mapping[str, IncreaseThresholds] = field(default_factory=lambda: MappingProxyType({}))
+
+    def of(self, cost_center: str | None) -> IncreaseThresholds:
+        return self.cost_centers.get(cost_center, self.default) if cost_center is not None else self.default
+
+
+@dataclass(frozen=True)
+class AnomalyThresholds:
+    """`finops.anomalies`: how far off a run must be to be an anomaly (see docs/finops-anomalies.md)."""
+
+    window: int = 30
+    min_baseline: int = 10
+    z: float = 3.5
+    min_change: float = 0.5
+    step_runs: int = 5
+    drift_change: float = 0.25
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.min_baseline <= self.window or self.step_runs < 2 or min(
+                self.z, self.min_change, self.drift_change) < 0:
+            raise ValueError(f"invalid anomaly thresholds {self}: need 1 <= min_baseline <= window, step_runs >= 2, "
+                             f"and z, min_change and drift_change >= 0")
+
+    @property
+    def need(self) -> int:
+        return self.min_baseline + 1
+
+
+@dataclass(frozen=True)
 class FinopsSettings:
     """Where prices and run metrics come from, and when a cost increase fails the gate (the `finops:` section)."""
 
     pricing: str | None = None
     history: str = ".finops"
-    thresholds: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    thresholds: CostThresholds = CostThresholds()
     provider: str = "Dativo"
-    anomalies: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    anomalies: AnomalyThresholds = AnomalyThresholds()
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    """What the `rules:` section says about one rule, and where (checked against the rule catalogue by the caller,
+    since the catalogue knows every stage and the configuration is read below them)."""
+
+    id: str
+    level: Level | None
+    bump: Bump | None
+    where: str
 
 
 @dataclass(frozen=True)
@@ -123,8 +177,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     strict: bool = False
     profile: ProfileSettings = ProfileSettings()
-    rule_levels: Mapping[str, Level] = field(default_factory=lambda: MappingProxyType({}))
-    rule_bumps: Mapping[str, Bump] = field(default_factory=lambda: MappingProxyType({}))
+    rules: tuple[RuleConfig, ...] = ()
     limits: Limits = Limits()
     compat: str = "forward"
     allowlist: tuple[AllowlistEntry, ...] = ()
@@ -132,6 +185,14 @@ class Config:
     lineage: LineageSettings = LineageSettings()
     finops: FinopsSettings = FinopsSettings()
     context: ContextSettings = ContextSettings()
+
+    @property
+    def rule_levels(self) -> Mapping[str, Level]:
+        return {rule.id: rule.level for rule in self.rules if rule.level is not None}
+
+    @property
+    def rule_bumps(self) -> Mapping[str, Bump]:
+        return {rule.id: rule.bump for rule in self.rules if rule.bump is not None}
 
     @property
     def display_source(self) -> str:
@@ -241,7 +302,6 @@ def _build(data: Any, locate: Any, source: Path, root: Path) -> Config:
     if unknown:
         raise ConfigError(f"{_where(source, locate, '/profile/sensitive')}: sensitive level {unknown[0]!r} "
                           "is not among profile.classifications")
-    levels, bumps = _rule_settings(data.get("rules", {}), locate, source)
     return Config(
         root=root,
         source=source,
@@ -249,13 +309,12 @@ def _build(data: Any, locate: Any, source: Path, root: Path) -> Config:
         exclude=tuple(data.get("exclude", ())),
         strict=data.get("strict", False),
         profile=profile,
-        rule_levels=MappingProxyType(levels),
-        rule_bumps=MappingProxyType(bumps),
+        rules=_rules(data.get("rules", {}), locate, source),
         limits=_section(Limits, data.get("limits", {})),
         compat=data.get("compat", "forward"),
         dbt=_section(DbtSettings, data.get("dbt", {})),
         context=_section(ContextSettings, data.get("context", {})),
-        finops=_section(FinopsSettings, data.get("finops", {})),
+        finops=_finops(data.get("finops", {}), locate, source),
         lineage=_section(LineageSettings, data.get("lineage", {})),
         allowlist=tuple(AllowlistEntry(entry["id"], entry["reason"], entry["expires"],
                                        (locate(f"/allowlist/{index}") or (None,))[0])
@@ -288,33 +347,32 @@ def _frozen(value: Any) -> Any:
     return value
 
 
-def _rule_settings(rules: Mapping[str, Any], locate: Any, source: Path) -> tuple[dict[str, Level], dict[str, Bump]]:
-    if not rules:
-        return {}, {}  # the catalogue imports every stage's rules: only a `rules:` section needs it
-    from dativo_check import catalog
-
-    known = catalog.rules_by_id()
-    levels: dict[str, Level] = {}
-    bumps: dict[str, Bump] = {}
-    for rule_id, setting in rules.items():
-        where = _where(source, locate, f"/rules/{rule_id}")
-        if rule_id not in known:
-            import difflib
-
-            close = difflib.get_close_matches(rule_id, list(known), n=1)
-            suggestion = f"; did you mean {close[0]!r}?" if close else "; `dativo-check rules` lists them"
-            raise ConfigError(f"{where}: unknown rule id {rule_id!r}{suggestion}")
+def _rules(section: Mapping[str, Any], locate: Any, source: Path) -> tuple[RuleConfig, ...]:
+    found = []
+    for rule_id, setting in section.items():
         setting = setting if isinstance(setting, dict) else {"level": setting}
-        if "level" in setting:
-            level = Level(setting["level"])
-            if known[rule_id].fatal and level is not Level.ERROR:
-                raise ConfigError(f"{where}: {rule_id} stops a file from being checked, so it is always an error")
-            levels[rule_id] = level
-        if "bump" in setting:
-            if known[rule_id].stage != "change":
-                raise ConfigError(f"{where}: only change rules take a bump; {rule_id} is a {known[rule_id].stage} rule")
-            bumps[rule_id] = Bump(setting["bump"])
-    return levels, bumps
+        level = Level(setting["level"]) if "level" in setting else None
+        bump = Bump(setting["bump"]) if "bump" in setting else None
+        found.append(RuleConfig(rule_id, level, bump, _where(source, locate, f"/rules/{rule_id}")))
+    return tuple(found)
+
+
+def _finops(section: Mapping[str, Any], locate: Any, source: Path) -> FinopsSettings:
+    """The `finops:` section, its thresholds typed here so that no stage parses configuration."""
+    def increase(values: Mapping[str, Any], base: IncreaseThresholds) -> IncreaseThresholds:
+        return dataclasses.replace(base, **{key.replace("-", "_"): value for key, value in values.items()})
+
+    raw = section.get("thresholds", {})
+    default = increase(raw.get("default", {}), IncreaseThresholds())
+    centers = {center: increase(values, default) for center, values in raw.get("cost-centers", {}).items()}
+    try:
+        anomalies = AnomalyThresholds(**{key.replace("-", "_"): value
+                                         for key, value in section.get("anomalies", {}).items()})
+    except ValueError as error:
+        raise ConfigError(f"{_where(source, locate, '/finops/anomalies')}: finops.anomalies: {error}") from None
+    plain = {key: value for key, value in section.items() if key not in ("thresholds", "anomalies")}
+    return dataclasses.replace(_section(FinopsSettings, plain), thresholds=CostThresholds(
+        default, MappingProxyType(centers)), anomalies=anomalies)
 
 
 def _check_against_schema(data: Any, locate: Any, source: Path) -> None:

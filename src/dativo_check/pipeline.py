@@ -211,12 +211,12 @@ def _cost(config: Config, tree: Revision, diffs: Sequence[ContractDiff], options
           notes: list[str]):
     if not diffs:
         return None
-    from dativo_check.finops.delta import compare_costs, thresholds_from
+    from dativo_check.finops.delta import compare_costs
     from dativo_check.finops.pricing import inputs
 
     pricing, history = inputs(config, options.pricing, options.history)
     pairs = [(diff.base_contract, diff.head_contract) for diff in diffs if diff.compared]
-    report = compare_costs(pairs, pricing, history.runs, thresholds_from(config.finops.thresholds))
+    report = compare_costs(pairs, pricing, history.runs, config.finops.thresholds)
     if history.findings:
         notes.append(f"{len(history.findings)} run-metrics file(s) could not be read; their runs are left out")
     return dataclasses.replace(report, findings=report.findings + tuple(history.findings))

@@ -22,8 +22,11 @@ def test_a_configuration_without_rules_does_not_load_the_catalogue(tmp_path):
     assert not _imports_catalogue(tmp_path, "compat: full\nlineage: {max-nodes: 10}\n")
 
 
-def test_a_rules_section_is_still_checked_against_the_catalogue(tmp_path):
-    assert _imports_catalogue(tmp_path, "rules:\n  version-not-bumped: warning\n")
+def test_the_configuration_never_loads_the_catalogue_the_command_checks_rules_against_it(tmp_path, cli):
+    assert not _imports_catalogue(tmp_path, "rules:\n  version-not-bumped: warning\n")
+    (tmp_path / ".dativo-check.yaml").write_text("rules:\n  version-not-bumpd: warning\n", encoding="utf-8")
+    run = cli("validate", cwd=tmp_path)
+    assert run.code == 2 and ".dativo-check.yaml:2:3: unknown rule id 'version-not-bumpd'" in run.err
 
 
 def test_sections_map_kebab_case_keys_to_frozen_settings(tmp_path):
@@ -41,5 +44,6 @@ def test_sections_map_kebab_case_keys_to_frozen_settings(tmp_path):
     assert isinstance(config.dbt.loaded_at_fields, MappingProxyType)
     assert dict(config.dbt.loaded_at_fields) == {"orders": "updated_at"}
     assert config.finops.provider == "Acme" and config.finops.history == ".finops"
-    assert isinstance(config.finops.thresholds, MappingProxyType) and not config.finops.anomalies
+    assert config.finops.thresholds.default.warn_percent == 10 and config.finops.thresholds.default.error_percent == 100
+    assert config.finops.anomalies.window == 30
     assert config.context.max_text == 100 and config.lineage.job_namespace == "jobs" and config.lineage.depth == 2

@@ -11,7 +11,8 @@ from typing import Callable
 import pytest
 
 from dativo_check.finops import anomalies
-from dativo_check.finops.anomalies import Thresholds, detect, findings
+from dativo_check.config import AnomalyThresholds
+from dativo_check.finops.anomalies import detect, findings
 from dativo_check.finops.metrics import RunMetrics
 from dativo_check.finops.pricing import load_pricing
 from dativo_check.core.model import Level
@@ -226,7 +227,7 @@ def test_to_dict_is_plain_json():
 def test_thresholds_are_adjustable():
     runs = history(15, level=lambda day: 1.4 if day == 70 else 1.0)
     assert only(detect(runs, PRICING)).status == "ok"  # +40% is within the default 50%
-    lenient = only(detect(runs, PRICING, Thresholds(min_change=0.25))).anomalies
+    lenient = only(detect(runs, PRICING, AnomalyThresholds(min_change=0.25))).anomalies
     assert runs[70].started_at in {anomaly.started_at for anomaly in lenient}
 
 

@@ -11,7 +11,8 @@ import yaml
 from conftest import EXAMPLES, dump, example_data, git, write
 from dativo_check.yamlio.loader import load_text
 from dativo_check.contract.model import Contract
-from dativo_check.finops.delta import Thresholds, compare_costs
+from dativo_check.config import CostThresholds, IncreaseThresholds
+from dativo_check.finops.delta import compare_costs
 from dativo_check.finops.estimate import Estimate, Unestimable, estimate
 from dativo_check.finops.metrics import History, RunMetrics
 from dativo_check.finops.pricing import load_pricing
@@ -111,11 +112,12 @@ def test_tripled_storage_fails_the_gate_and_thresholds_follow_the_cost_centre():
     base = _stripe(expectedRowsPerDay=50_000_000)
     head = _sla(_stripe(expectedRowsPerDay=50_000_000), "retention", 9, "y")
     pairs = [(_contract(base), _contract(head))]
-    strict = compare_costs(pairs, PRICING, thresholds={None: Thresholds(error_percent=100, error_absolute=1)})
+    strict = compare_costs(pairs, PRICING, thresholds=CostThresholds(IncreaseThresholds(error_percent=100,
+                                                                                       error_absolute=1)))
     (finding,) = strict.findings
     assert finding.rule == "cost-increase" and finding.level.value == "error" and "retention" in finding.message
-    relaxed = {None: Thresholds(error_percent=100, error_absolute=1),
-               "FIN-001": Thresholds(warn_percent=None, error_percent=None, warn_absolute=None, error_absolute=None)}
+    relaxed = CostThresholds(IncreaseThresholds(error_percent=100, error_absolute=1), {
+        "FIN-001": IncreaseThresholds(warn_percent=None, error_percent=None, warn_absolute=None, error_absolute=None)})
     assert compare_costs(pairs, PRICING, thresholds=relaxed).findings == ()
 
 

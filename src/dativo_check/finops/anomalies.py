@@ -36,6 +36,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
+from dativo_check.config import AnomalyThresholds
 from dativo_check.finops.estimate import RunPrices, RunUsage, run_cost
 from dativo_check.finops.metrics import RunMetrics
 from dativo_check.finops.pricing import Pricing
@@ -115,28 +116,6 @@ _HINTS = {
     DRIFT: "a gradual change: look for data volume growth or work that grows with the table (full reloads, "
            "unpartitioned scans)",
 }
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """How far off is off; see the module documentation."""
-
-    window: int = 30
-    min_baseline: int = 10
-    z: float = 3.5
-    min_change: float = 0.5
-    step_runs: int = 5
-    drift_change: float = 0.25
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.min_baseline <= self.window or self.step_runs < 2 or min(
-                self.z, self.min_change, self.drift_change) < 0:
-            raise ValueError(f"invalid anomaly thresholds {self}: need 1 <= min_baseline <= window, step_runs >= 2, "
-                             f"and z, min_change and drift_change >= 0")
-
-    @property
-    def need(self) -> int:
-        return self.min_baseline + 1
 
 
 @dataclass(frozen=True)
@@ -251,7 +230,8 @@ def run_costs(pricing: Pricing) -> Callable[[RunMetrics], float]:
     return cost
 
 
-def detect(runs: Iterable[RunMetrics], pricing: Pricing, thresholds: Thresholds = Thresholds()) -> list[JobReport]:
+def detect(runs: Iterable[RunMetrics], pricing: Pricing,
+           thresholds: AnomalyThresholds = AnomalyThresholds()) -> list[JobReport]:
     """A report for every job in `runs`, ordered by tenant and job."""
     jobs: dict[tuple[str, str], list[RunMetrics]] = {}
     for run in runs:
@@ -275,7 +255,7 @@ def findings(reports: Sequence[JobReport]) -> list[Finding]:
 
 
 def _job_report(tenant: str, job: str, runs: list[RunMetrics], cost: Callable[[RunMetrics], float],
-                currency: str, thresholds: Thresholds) -> JobReport:
+                currency: str, thresholds: AnomalyThresholds) -> JobReport:
     ordered = sorted(runs, key=lambda run: (run.started_at, run.file))
     judged = [run for run in ordered if run.status == "success"]
     skipped = len(ordered) - len(judged)
@@ -317,7 +297,7 @@ class _Hit:
     after_runs: int
 
 
-def _scan(values: list[float], t: Thresholds) -> list[_Hit]:
+def _scan(values: list[float], t: AnomalyThresholds) -> list[_Hit]:
     """The spikes, steps and drift of one metric's series, in run order.
 
     The baseline window is kept sorted as it slides (one insertion and one deletion per run), so the median is a
@@ -350,7 +330,7 @@ def _scan(values: list[float], t: Thresholds) -> list[_Hit]:
                                                                                         drift, t)] + [drift]
 
 
-def _judge(values: list[float], i: int, window: list[float], median: float, t: Thresholds,
+def _judge(values: list[float], i: int, window: list[float], median: float, t: AnomalyThresholds,
            regime: int) -> _Hit | None:
     """Run `i` as a step, a spike, or nothing, against the sorted baseline `window`."""
     start = max(regime, i - t.window)
@@ -378,7 +358,7 @@ def _judge(values: list[float], i: int, window: list[float], median: float, t: T
     return _level(values, first, i + t.step_runs, _median(base), _mad(base, _median(base)), start)
 
 
-def _step(values: list[float], i: int, median: float, mad: float, start: int, t: Thresholds) -> _Hit | None:
+def _step(values: list[float], i: int, median: float, mad: float, start: int, t: AnomalyThresholds) -> _Hit | None:
     """A step from run `i` if the runs from it on all lie on its side of the median and their median is off."""
     after = values[i:i + t.step_runs]
     above = values[i] > median
@@ -395,7 +375,7 @@ def _level(values: list[float], i: int, end: int, median: float, mad: float, sta
     return _Hit(STEP, i, level, median, mad, _z(level, median, mad), _percent(level, median), start, i, len(after))
 
 
-def _drift(values: list[float], regime: int, t: Thresholds) -> _Hit | None:
+def _drift(values: list[float], regime: int, t: AnomalyThresholds) -> _Hit | None:
     """Compare the medians of the first and the last runs of the current level (each a third of it at most, so
     that they never overlap, and at most a window)."""
     size = min(t.window, (len(values) - regime) // 3)
@@ -415,7 +395,7 @@ def _drift(values: list[float], regime: int, t: Thresholds) -> _Hit | None:
     return _Hit(DRIFT, len(values) - 1, after, before, mad_before, z, percent, regime, regime + size, size)
 
 
-def _off_trend(value: float, index: int, drift: _Hit, t: Thresholds) -> bool:
+def _off_trend(value: float, index: int, drift: _Hit, t: AnomalyThresholds) -> bool:
     """Whether a run stands out from a drift's trend too: the line through the medians of its first and last runs,
     each at the middle of its runs. Without this, a drift's noisier runs are spikes against a baseline that lags."""
     first = drift.baseline_start + (drift.after_runs - 1) / 2
@@ -445,7 +425,7 @@ def _percent(value: float, median: float) -> float:
     return 0.0 if value == median else math.copysign(math.inf, value - median)
 
 
-def _off(z: float, percent: float, t: Thresholds) -> bool:
+def _off(z: float, percent: float, t: AnomalyThresholds) -> bool:
     return abs(z) >= t.z and abs(percent) > t.min_change
 
 

@@ -11,6 +11,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
+from dativo_check.config import CostThresholds
 from dativo_check.contract.model import Contract
 from dativo_check.finops.estimate import Estimate, Unestimable, Usage, cost, estimate
 from dativo_check.finops.metrics import History, RunMetrics
@@ -122,14 +123,6 @@ class CostDelta:
 
 
 @dataclass(frozen=True)
-class Thresholds:
-    warn_percent: float | None = 20.0
-    error_percent: float | None = 100.0
-    warn_absolute: float | None = 100.0
-    error_absolute: float | None = 1000.0
-
-
-@dataclass(frozen=True)
 class CostReport:
     deltas: tuple[CostDelta, ...]
     currency: str
@@ -186,9 +179,8 @@ def attribute(before: Usage, after: Usage, pricing: Pricing) -> list[Share]:
 
 def compare_costs(pairs: Sequence[tuple[Contract | None, Contract | None]], pricing: Pricing,
                   runs: Sequence[RunMetrics] = (),
-                  thresholds: Mapping[str | None, Thresholds] | None = None) -> CostReport:
+                  thresholds: CostThresholds = CostThresholds()) -> CostReport:
     """Cost before and after for each (base, head) pair of a change; findings for increases over thresholds."""
-    thresholds = thresholds or {None: Thresholds()}
     history = History(list(runs))
     deltas, findings = [], []
     for base, head in pairs:
@@ -211,12 +203,11 @@ def compare_costs(pairs: Sequence[tuple[Contract | None, Contract | None]], pric
     return CostReport(tuple(deltas), pricing.currency, tuple(findings))
 
 
-def _findings(delta: CostDelta, contract: Contract, thresholds: Mapping[str | None, Thresholds],
-              currency: str) -> list[Finding]:
+def _findings(delta: CostDelta, contract: Contract, thresholds: CostThresholds, currency: str) -> list[Finding]:
     if not delta.known:
         return [contract.finding(COST_UNKNOWN.id, COST_UNKNOWN.level, f"no cost estimate: {delta.reason}")]
     center = contract.custom_properties.get("costCenter")
-    limits = thresholds.get(center if isinstance(center, str) else None) or thresholds.get(None) or Thresholds()
+    limits = thresholds.of(center if isinstance(center, str) else None)
     percent = delta.percent if delta.percent is not None else (float("inf") if delta.delta > 0 else 0.0)
     level = None
     if _over(delta.delta, percent, limits.error_absolute, limits.error_percent):
@@ -245,17 +236,3 @@ def estimates_for(contracts: Sequence[Contract], pricing: Pricing,
                   runs: Sequence[RunMetrics] = ()) -> list[Estimate | Unestimable]:
     history = History(list(runs))
     return [estimate(contract, pricing, history.for_contract(contract.id)) for contract in contracts]
-
-
-def thresholds_from(section: Mapping[str, Any]) -> dict[str | None, Thresholds]:
-    """`finops.thresholds` as Thresholds: None for the default, cost centre codes for the others."""
-    def parse(values: Mapping[str, Any], base: Thresholds) -> Thresholds:
-        names = {"warn-percent": "warn_percent", "error-percent": "error_percent",
-                 "warn-absolute": "warn_absolute", "error-absolute": "error_absolute"}
-        return dataclasses.replace(base, **{names[key]: value for key, value in values.items()})
-
-    default = parse(section.get("default", {}), Thresholds())
-    out: dict[str | None, Thresholds] = {None: default}
-    for center, values in section.get("cost-centers", {}).items():
-        out[center] = parse(values, default)
-    return out
