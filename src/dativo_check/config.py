@@ -12,6 +12,7 @@ from typing import Any, Mapping, TypeVar
 
 from dativo_check.core.errors import ConfigError
 from dativo_check.core.model import Bump, Level
+from dativo_check.yamlio.loader import Limits
 
 CONFIG_FILES = (".dativo-check.yaml", ".dativo-check.yml")
 _Settings = TypeVar("_Settings")
@@ -23,15 +24,6 @@ PII_PATTERNS = (
     r"address", r"street", r"postal_?code|zip_?code", r"birth|^dob$", r"ssn|social_security", r"passport",
     r"national_?id|tax_?id", r"ip_?address", r"iban|card_?number|account_?number",
 )
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds that keep hostile input from exhausting memory or time."""
-
-    max_file_size: int = 1024 * 1024
-    max_depth: int = 64
-    max_alias_nodes: int = 10_000
 
 
 ADVISORY, ENFORCED, OFF = "advisory", "enforced", "off"

@@ -7,7 +7,8 @@ from conftest import dump, write
 from context_helpers import POLICY_FILE, policy_data, policy_from
 
 from dativo_check.context.decide import FieldPolicy, decide
-from dativo_check.context.policy import AssetFacts, FieldFacts, PolicyError, load_policy, read_policy
+from dativo_check.context.policy import AssetFacts, FieldFacts, PolicyError
+from dativo_check.context.policy_file import load_policy, read_policy
 
 STRIPE = AssetFacts("stripe-customers", "finance", frozenset({"stripe", "billing"}),
                     frozenset({"internal", "confidential", "public"}))

@@ -75,7 +75,8 @@ def test_problems_of_a_whole_test_file_speak_of_a_policy_test(cli, tmp_path, tex
 
 
 def test_test_files_that_share_a_policy_and_contracts_read_them_once(cli, tmp_path, monkeypatch):
-    from dativo_check.context import assets, policy
+    from dativo_check.context import assets
+    from dativo_check.context import policy_file as policy
 
     calls = {"policy": 0, "contracts": 0}
 

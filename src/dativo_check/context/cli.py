@@ -283,7 +283,7 @@ def _report(args: argparse.Namespace, command: str, files: tuple[str, ...], find
 
 
 def _policy_lint(args: argparse.Namespace) -> int:
-    from dativo_check.context.policy import load_policy
+    from dativo_check.context.policy_file import load_policy
 
     config = cliutil.config(args)
     path = _policy_path(config, args.policy)
@@ -294,7 +294,7 @@ def _policy_test(args: argparse.Namespace) -> int:
     from functools import cache
 
     from dativo_check.context.assets import from_repository
-    from dativo_check.context.policy import read_policy
+    from dativo_check.context.policy_file import read_policy
     from dativo_check.context.policytest import run_files
 
     config = cliutil.config(args)
@@ -319,7 +319,7 @@ def _policy_test(args: argparse.Namespace) -> int:
 
 def _policy_diff(args: argparse.Namespace) -> int:
     from dativo_check.context.assets import from_repository
-    from dativo_check.context.policy import load_policy, usable
+    from dativo_check.context.policy_file import load_policy, usable
     from dativo_check.context.policydiff import diff
 
     config = cliutil.config(args)
@@ -342,7 +342,8 @@ def _policy_diff(args: argparse.Namespace) -> int:
 
 def _policy_at(config: Any, ref: str, path: str, label: str) -> Any:
     """The policy at `path` as of git `ref`; a policy the ref does not have is the empty one (denies everything)."""
-    from dativo_check.context.policy import Policy, load_policy_bytes, usable
+    from dativo_check.context.policy import Policy
+    from dativo_check.context.policy_file import load_policy_bytes, usable
     from dativo_check.contract import git
 
     commit = git.resolve(config.root, ref)

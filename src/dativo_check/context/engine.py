@@ -366,7 +366,7 @@ def open_service(config: Config, requester: str, policy_path: str | None = None,
     used every request is refused with its problems (and still audited).
     """
     from dativo_check.context.assets import from_repository
-    from dativo_check.context.policy import read_policy
+    from dativo_check.context.policy_file import read_policy
     from dativo_check.finops.pricing import inputs
 
     settings = config.context

@@ -11,12 +11,10 @@ import fnmatch
 import hashlib
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from dativo_check.config import CLASSIFICATIONS
 from dativo_check.core.errors import UsageError
-from dativo_check.core.model import Finding, Level
 
 CAPABILITIES = ("schema", "lineage", "finops", "governance")
 # From the least to the most strict; a property no action matches is shown ("show").
@@ -224,72 +222,13 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
-@dataclass(frozen=True)
-class LoadedPolicy:
-    policy: Policy | None
-    findings: tuple[Finding, ...]
-
-    @property
-    def errors(self) -> tuple[Finding, ...]:
-        return tuple(finding for finding in self.findings if finding.level is Level.ERROR)
-
-
-def load_policy(path: str | Path, display: str | None = None) -> LoadedPolicy:
-    """Read, validate and lint a policy file; YAML and schema problems are findings, never exceptions."""
-    from dativo_check.yamlio.loader import load_path
-
-    return _checked(load_path(path, display or str(path), noun="policy", keys=_schema()["required"]))
-
-
-def load_policy_bytes(raw: bytes, display: str) -> LoadedPolicy:
-    """A policy from the bytes of a file (such as a git blob)."""
-    from dativo_check.yamlio.loader import load_bytes
-
-    return _checked(load_bytes(raw, display, noun="policy", keys=_schema()["required"]))
-
-
-def _checked(result: Any) -> LoadedPolicy:
-    from dativo_check.context import lint, rules
-
-    if result.document is None or any(finding.level is Level.ERROR for finding in result.findings):
-        return LoadedPolicy(None, result.findings)
-    document = result.document
-    problems = schema_problems(document.data)
-    if problems:
-        return LoadedPolicy(None, tuple(
-            _finding(rules.POLICY_INVALID, document.file, document.locate(pointer, at_key), message)
-            for pointer, message, at_key in problems))
-    policy = from_data(document.data, document.file, lambda pointer: document.locate(pointer)[0])
-    return LoadedPolicy(policy, tuple(lint.lint(policy, document)))
-
-
-def read_policy(path: str | Path | None, display: str | None = None) -> tuple[Policy, tuple[Finding, ...]]:
-    """The policy at `path` (no path: the empty policy, which denies everything) and its warnings, or a
-    PolicyError that lists its errors."""
-    if path is None:
-        return Policy(), ()
-    if not Path(path).is_file():
-        raise PolicyError(f"{display or path}: policy file not found")
-    return usable(load_policy(path, display))
-
-
-def usable(loaded: LoadedPolicy) -> tuple[Policy, tuple[Finding, ...]]:
-    """The policy and its warnings, or a PolicyError that lists its errors."""
-    if loaded.policy is None or loaded.errors:
-        lines = [f"{finding.location}: {finding.message} ({finding.rule})" + (f"; {finding.hint}" if finding.hint
-                                                                             else "")
-                 for finding in sorted(loaded.errors, key=Finding.sort_key)]
-        raise PolicyError("the context policy cannot be used, so every request is refused:\n  " + "\n  ".join(lines))
-    return loaded.policy, loaded.findings
-
-
 def schema_problems(data: Any) -> list[tuple[str, str, bool]]:
     """(JSON pointer, message, at key) for every way `data` does not match the policy schema."""
     import jsonschema_rs
 
     from dativo_check.yamlio import schema_errors
 
-    schema = _schema()
+    schema = policy_schema()
     validator = jsonschema_rs.Draft201909Validator(schema)
     found = schema_errors.problems(validator.iter_errors(data), schema_errors.vocabulary_of(schema),
                                    schema_errors.keys_hint("policy", schema))
@@ -297,7 +236,7 @@ def schema_problems(data: Any) -> list[tuple[str, str, bool]]:
             for problem in found]
 
 
-def _schema() -> Any:
+def policy_schema() -> Any:
     from dativo_check.core import resources
 
     return resources.load_json_schema("context-policy.schema.json")
@@ -339,7 +278,3 @@ def _assets(data: Mapping[str, Any] | None) -> AssetSelector:
 def _fields(data: Mapping[str, Any]) -> FieldSelector:
     return FieldSelector(tuple(data.get("names", ())), tuple(data.get("classifications", ())),
                          data.get("min-classification"), tuple(data.get("tags", ())))
-
-
-def _finding(rule: Any, file: str, position: tuple[int, int], message: str) -> Finding:
-    return rule.finding(file, message, position[0], position[1])

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from dativo_check.config import Config, Limits
+from dativo_check.config import Config
 from dativo_check.contract.discover import display_path
-from dativo_check.yamlio.loader import LoadResult, load_path
+from dativo_check.yamlio.loader import Limits, LoadResult, load_path
 from dativo_check.contract.model import Contract
 from dativo_check.core.model import Finding
 

@@ -17,11 +17,19 @@ import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from dativo_check.config import Limits
 from dativo_check.yamlio import problems
 from dativo_check.core.fsutil import read_regular
 from dativo_check.core.model import Finding
 from dativo_check.core.pointer import split_pointer
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that keep hostile input from exhausting memory or time (the `limits:` section of the configuration)."""
+
+    max_file_size: int = 1024 * 1024
+    max_depth: int = 64
+    max_alias_nodes: int = 10_000
+
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
